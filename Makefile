@@ -1,0 +1,66 @@
+# Two commands matter: `make serve` and `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: serve test index eval bench lint format browser clean help
+
+help:
+	@echo "make serve   build the index if missing or stale, serve http://$(HOST):$(PORT)"
+	@echo "make test    lint, unit/integration/browser tests, eval gate"
+	@echo "make index | eval | bench | lint | format | clean"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+index: $(STAMP)
+	$(PY) -m indexer ensure
+
+serve: index
+	TRAITE_HOST=$(HOST) TRAITE_PORT=$(PORT) $(PY) -m service --host $(HOST) --port $(PORT)
+
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; browser tests will be skipped"; \
+	  else echo "note: Chromium missing; browser tests skipped (install: apt-get install -y chromium)"; fi; \
+	fi
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(TEST_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: $(TEST_STAMP) browser lint
+	$(VENV)/bin/pytest -q
+	$(MAKE) --no-print-directory eval-gate
+
+eval-gate: index
+	$(PY) -m eval --split test --gate
+
+eval: index
+	$(PY) -m eval --split all --report eval/report.md --json eval/out/results.json --chart eval/results.png
+
+bench: index
+	$(PY) -m bench --out bench/results.md
+
+clean:
+	rm -rf $(VENV) index .index-builds .cache .pytest_cache .ruff_cache eval/out bench/out *.egg-info

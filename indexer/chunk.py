@@ -1,0 +1,176 @@
+"""Passages: the citable units cut from a parsed document.
+
+Text passages never cross a section boundary: a short section is one passage, a long one is
+split with langchain's RecursiveCharacterTextSplitter on paragraph, sentence and clause
+boundaries, and each piece keeps the source line span of the paragraphs it overlaps.
+Footnotes become their own passages under the section that cites them, and every Annex A
+deliverable becomes a passage that reads as a sentence with its task, calendar, status and
+responsible organisations spelled out in French and English.
+"""
+
+from __future__ import annotations
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from indexer.glossary import Glossary
+from indexer.models import Block, Deliverable, Passage, Section, Task
+from indexer.structure import Structure
+
+SEPARATORS = ["\n\n", "\n", ". ", "; ", " : ", ", ", " ", ""]
+SUPERSCRIPT = dict(zip("1234567890", "¹²³⁴⁵⁶⁷⁸⁹⁰", strict=True))
+
+
+def build_passages(
+    structure: Structure,
+    tasks: list[Task],
+    glossary: Glossary,
+    chunk_size: int = 900,
+    chunk_overlap: int = 150,
+) -> list[Passage]:
+    """All passages of one document, in reading order, task passages last."""
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap,
+        separators=SEPARATORS,
+        keep_separator="end",
+        add_start_index=True,
+        strip_whitespace=True,
+    )
+    passages: list[Passage] = []
+    for section in structure.sections:
+        passages += _section_passages(structure, section, splitter, chunk_size)
+    passages += _footnote_passages(structure)
+    passages += task_passages(structure, tasks, glossary)
+    return passages
+
+
+def _section_passages(
+    structure: Structure, section: Section, splitter, chunk_size: int
+) -> list[Passage]:
+    if not section.blocks:
+        return []
+    text, offsets = _join(section.blocks)
+    if len(text) <= chunk_size * 1.25:
+        pieces = [(text, 0)]
+    else:
+        pieces = [(d.page_content, d.metadata["start_index"]) for d in splitter.create_documents([text])]
+    passages = []
+    for n, (piece, start) in enumerate(pieces, start=1):
+        covered = [b for b, (lo, hi) in zip(section.blocks, offsets, strict=True) if lo < start + len(piece) and hi > start]
+        passages.append(
+            _passage(structure, section, f"{n}", piece, covered or section.blocks, kind="text")
+        )
+    return passages
+
+
+def _join(blocks: list[Block]) -> tuple[str, list[tuple[int, int]]]:
+    """Section text with one paragraph per line group, and each block's character span in it."""
+    parts, offsets, position = [], [], 0
+    for block in blocks:
+        text = f"- {block.text}" if block.kind == "list_item" else block.text
+        parts.append(text)
+        offsets.append((position, position + len(text)))
+        position += len(text) + 2
+    return "\n\n".join(parts), offsets
+
+
+def _footnote_passages(structure: Structure) -> list[Passage]:
+    passages = []
+    for section in structure.sections:
+        for note in section.footnotes:
+            citing = _citing_section(structure, note) or section
+            label = f"Note {note.marker}" if note.marker else "Note"
+            path = structure.path(citing.key) + [label]
+            suffix = f"fn{note.marker or note.line_start}"
+            passages.append(
+                Passage(
+                    id=f"{structure.doc.id}:{citing.key}:{suffix}",
+                    doc_id=structure.doc.id,
+                    section_key=citing.key,
+                    section_path=path,
+                    text=note.text,
+                    line_start=note.line_start,
+                    line_end=note.line_end,
+                    file=structure.doc.file,
+                    kind="footnote",
+                )
+            )
+    return passages
+
+
+def _citing_section(structure: Structure, note: Block) -> Section | None:
+    """The section whose body carries the footnote's superscript marker."""
+    if not note.marker or not note.marker.isdigit():
+        return None
+    mark = "".join(SUPERSCRIPT[d] for d in note.marker)
+    for section in structure.sections:
+        for block in section.blocks:
+            if mark in block.text:
+                return section
+    return None
+
+
+def task_passages(structure: Structure, tasks: list[Task], glossary: Glossary) -> list[Passage]:
+    """One passage per Annex A deliverable."""
+    objectives = {s.number: s for s in structure.sections if s.title.startswith("Objectif")}
+    passages = []
+    for task in tasks:
+        objective = objectives.get(task.objective)
+        base = structure.path(objective.key) if objective else [task.pillar]
+        for n, deliverable in enumerate(task.deliverables, start=1):
+            passages.append(
+                Passage(
+                    id=f"{structure.doc.id}:tache-{task.id}:{n}",
+                    doc_id=structure.doc.id,
+                    section_key=objective.key if objective else "annexe",
+                    section_path=base + [f"Tâche {task.id}"],
+                    text=render_deliverable(task, deliverable, glossary),
+                    line_start=deliverable.line_start,
+                    line_end=deliverable.line_end,
+                    file=structure.doc.file,
+                    kind="task",
+                    task_id=task.id,
+                    organisations=list(deliverable.organisations),
+                )
+            )
+    return passages
+
+
+def render_deliverable(task: Task, deliverable: Deliverable, glossary: Glossary) -> str:
+    """A deliverable as readable text that carries everything a reader asks about."""
+    new = "NOUVEAU : " if deliverable.new else ""
+    orgs = "; ".join(_org(code, glossary) for code in deliverable.organisations) or "non précisé"
+    inherited = " (même responsable que le produit précédent)" if deliverable.organisations_inherited else ""
+    return "\n".join(
+        [
+            f"Tâche {task.id} : {task.title}",
+            f"Produit livrable : {new}{deliverable.text}",
+            f"Calendrier : début {deliverable.calendar or 'non précisé'} · "
+            f"État : {deliverable.status or 'non précisé'}",
+            f"Responsable{inherited} : {orgs}",
+        ]
+    )
+
+
+def _org(code: str, glossary: Glossary) -> str:
+    entry = glossary.get(code)
+    if entry is None:
+        return code
+    english = f"{entry.name_en}, {entry.code_en}" if entry.code_en else entry.name_en
+    return f"{code} ({entry.name_fr} / {english})"
+
+
+def _passage(
+    structure: Structure, section: Section, suffix: str, text: str, blocks: list[Block], kind: str
+) -> Passage:
+    return Passage(
+        id=f"{structure.doc.id}:{section.key}:{suffix}",
+        doc_id=structure.doc.id,
+        section_key=section.key,
+        section_path=structure.path(section.key),
+        text=text,
+        line_start=min(b.line_start for b in blocks),
+        line_end=max(b.line_end for b in blocks),
+        file=structure.doc.file,
+        kind=kind,
+    )

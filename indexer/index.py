@@ -1,0 +1,82 @@
+"""A published index loaded in memory: passages, tasks, documents, glossary and both stores."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from indexer.glossary import Glossary, GlossaryError
+from indexer.ingest import GLOSSARY_FILE, TERMS_FILE
+from indexer.terms import TermTranslator
+from indexer.models import Deliverable, Passage, Task
+from indexer.store import IndexCorruptError, read_manifest, verify
+from indexer.stores import DenseStore, LexicalStore
+
+
+@dataclass
+class Index:
+    """Row i of ``passages`` is vector i of ``dense`` and document i of ``lexical``."""
+
+    path: Path  # the resolved build directory
+    manifest: dict[str, Any]
+    passages: list[Passage]
+    tasks: list[tuple[str, Task]]  # (doc_id, task)
+    documents: list[dict[str, Any]]
+    glossary: Glossary
+    terms: TermTranslator
+    dense: DenseStore
+    lexical: LexicalStore
+
+    @property
+    def built_at(self) -> str:
+        return self.manifest["built_at"]
+
+
+def load_index(index_dir: Path, embedder_id: str) -> Index:
+    """Load and verify the build ``index_dir`` points at.
+
+    Raises IndexMissingError, IndexCorruptError or IndexMismatchError with what to run.
+    """
+    directory = Path(index_dir).resolve()
+    manifest = read_manifest(directory)
+    verify(directory, manifest, embedder_id)
+    try:
+        passages = [
+            Passage.from_dict(json.loads(line))
+            for line in (directory / "passages.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
+        tasks = [_task(entry) for entry in _json(directory / "tasks.json")]
+        documents = _json(directory / "documents.json")
+        glossary = Glossary.load(directory / GLOSSARY_FILE)
+        terms = TermTranslator.load(directory / TERMS_FILE)
+        dense, lexical = DenseStore.load(directory), LexicalStore.load(directory)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, GlossaryError) as exc:
+        raise IndexCorruptError(
+            f"{directory} cannot be read ({exc}): run `python -m indexer build`"
+        ) from exc
+    if len(dense) != len(passages):
+        raise IndexCorruptError(f"{directory}: {len(dense)} vectors for {len(passages)} passages")
+    return Index(
+        directory,
+        manifest,
+        passages,
+        tasks,
+        documents,
+        glossary,
+        terms,
+        dense,
+        lexical,
+    )
+
+
+def _json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _task(entry: dict[str, Any]) -> tuple[str, Task]:
+    entry = dict(entry)
+    doc_id = entry.pop("doc_id")
+    entry["deliverables"] = [Deliverable(**d) for d in entry["deliverables"]]
+    return doc_id, Task(**entry)

@@ -1,0 +1,45 @@
+"""Tokenisation for BM25: accent folding, French and English stop words, Snowball stemming.
+
+Identifiers keep their dots and digits (``2.13``, ``2012-2013``) so they match exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import Stemmer
+
+from indexer.clean import fold
+
+TOKEN = re.compile(r"\d+(?:[.,-]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*")
+STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.json"
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    data = json.loads(STOPWORDS_FILE.read_text(encoding="utf-8"))
+    return frozenset(fold(w) for w in data["fr"] + data["en"])
+
+
+@cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("french")
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded, stop-word-free, stemmed tokens of ``text``; a word with an elided article
+    (``l'atelier``) gives the word alone."""
+    tokens = []
+    for raw in TOKEN.findall(fold(text.replace("’", "'"))):
+        word = raw.split("'", 1)[1] if re.match(r"^[a-z]{1,2}'", raw) else raw
+        if word in _stopwords() or (len(word) == 1 and not word.isdigit()):
+            continue
+        tokens.append(word if word[0].isdigit() else _stemmer().stemWord(word))
+    return tokens
+
+
+def tokenize_many(texts: list[str]) -> list[list[str]]:
+    return [tokenize(t) for t in texts]

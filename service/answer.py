@@ -1,0 +1,174 @@
+"""Grounded answers: from Annex A task records when the question is about tasks, otherwise
+the best sentences of the retrieved passages; an explicit "not found" when evidence is weak.
+
+Every answer quotes corpus text or task fields and points at its citations with [n].
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.glossary import Glossary
+from indexer.lexical import tokenize
+from indexer.models import Task
+from service.query import Query
+from service.search import Hit, Searcher
+
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[«(\"'A-ZÀ-Ý0-9-])|\n+")
+TASK_INTENTS = {"responsible", "status", "calendar", "description"}
+NOT_FOUND = {
+    "fr": "Je n'ai pas trouvé de réponse à cette question dans les rapports. "
+    "Voici les passages les plus proches.",
+    "en": "I could not find an answer to this question in the reports. "
+    "Here are the closest passages.",
+}
+
+
+@dataclass
+class Answer:
+    text: str
+    answered: bool
+    citations: list[Hit]
+
+
+class Answerer:
+    def __init__(self, searcher: Searcher, min_score: float) -> None:
+        self.searcher = searcher
+        self.min_score = min_score
+        self.glossary: Glossary = searcher.index.glossary
+        self.tasks = {task.id: task for _, task in searcher.index.tasks}
+
+    def ask(self, question: str, k: int = 5) -> tuple[Query, Answer]:
+        query, hits = self.searcher.batch_search([question], max(k, 10))[0]
+        if query.task_ids:
+            return query, self._task_answer(query, hits, k)
+        if query.organisations and "task_list" in query.intents:
+            return query, self._organisation_tasks(query, k)
+        if query.intents & {"new", "on_hold"} and "task_list" in query.intents:
+            return query, self._flagged_deliverables(query, k)
+        return query, self._extractive(query, hits, k)
+
+    # --- Annex A -------------------------------------------------------------------------
+
+    def _task_answer(self, query: Query, hits: list[Hit], k: int) -> Answer:
+        task = self.tasks[query.task_ids[0]]
+        cited = [h for h in hits if h.passage.task_id == task.id][:k]
+        intents = (query.intents & TASK_INTENTS) or {"description", "responsible"}
+        parts = [self._describe(task, query.language)] if "description" in intents else []
+        if "responsible" in intents:
+            parts.append(self._responsible(task, query.language, cited))
+        if "status" in intents:
+            parts.append(self._per_deliverable(task, query.language, cited, "status"))
+        if "calendar" in intents:
+            parts.append(self._per_deliverable(task, query.language, cited, "calendar"))
+        return Answer(" ".join(parts), True, cited + [h for h in hits if h not in cited][: k - len(cited)])
+
+    def _describe(self, task: Task, language: str) -> str:
+        if language == "en":
+            return f"Task {task.id} (Annex A, objective {task.objective}): “{task.title}”"
+        return f"Tâche {task.id} (annexe A, objectif {task.objective}) : « {task.title} »"
+
+    def _responsible(self, task: Task, language: str, cited: list[Hit]) -> str:
+        names = [f"{self._org_name(code, language)} {self._marker(cited, org=code)}" for code in task.organisations]
+        if language == "en":
+            return f"Task {task.id} is the responsibility of: {', '.join(names)}."
+        return f"Responsables de la tâche {task.id} : {', '.join(names)}."
+
+    def _per_deliverable(self, task: Task, language: str, cited: list[Hit], field: str) -> str:
+        items = []
+        for n, d in enumerate(task.deliverables, start=1):
+            value = d.status if field == "status" else f"début {d.calendar}" if language == "fr" else f"start {d.calendar}"
+            marker = self._marker(cited, passage_suffix=f":{n}")
+            items.append(f"« {_short(d.text)} » : {value} {marker}".strip())
+        label = {"status": ("État", "Status"), "calendar": ("Calendrier", "Calendar")}[field]
+        head = label[1] if language == "en" else label[0]
+        return f"{head} — " + "; ".join(items) + "."
+
+    def _organisation_tasks(self, query: Query, k: int) -> Answer:
+        code = query.organisations[0]
+        tasks = [t for t in self.tasks.values() if code in t.organisations]
+        hits = [Hit(p, 1.0, matched=[f"organisation {code}"]) for p in self.searcher.index.passages
+                if p.task_id and code in p.organisations][:k]
+        name = self._org_name(code, query.language)
+        listed = ", ".join(f"{t.id} {self._marker(hits, task=t.id)}".strip() for t in tasks)
+        if not tasks:
+            return Answer(NOT_FOUND[query.language], False, hits)
+        if query.language == "en":
+            return Answer(f"{name} is responsible for deliverables of tasks {listed}.", True, hits)
+        return Answer(f"{name} est responsable de produits livrables des tâches {listed}.", True, hits)
+
+    def _flagged_deliverables(self, query: Query, k: int) -> Answer:
+        on_hold = "on_hold" in query.intents
+        index = self.searcher.index
+        chosen = [(t, n, d) for t in self.tasks.values() for n, d in enumerate(t.deliverables, start=1)
+                  if (d.status or "").lower().startswith("en suspens" if on_hold else "\0") or (not on_hold and d.new)]
+        by_id = {p.id: p for p in index.passages}
+        hits = [Hit(by_id[p_id], 1.0) for t, n, _ in chosen
+                if (p_id := next((p.id for p in index.passages if p.task_id == t.id and p.id.endswith(f":{n}")), None))]
+        items = [f"{t.id} « {_short(d.text)} » [{i}]" for i, (t, _, d) in enumerate(chosen[:k], start=1)]
+        if not chosen:
+            return Answer(NOT_FOUND[query.language], False, hits[:k])
+        kind = ("on hold", "en suspens") if on_hold else ("new", "nouveaux")
+        head = (f"{len(chosen)} deliverables are {kind[0]}: " if query.language == "en"
+                else f"{len(chosen)} produits livrables {kind[1]} : ")
+        return Answer(head + "; ".join(items) + ".", True, hits[:k])
+
+    def _org_name(self, code: str, language: str) -> str:
+        entry = self.glossary.get(code)
+        if entry is None:
+            return code
+        if language == "en":
+            english = entry.code_en or code
+            suffix = f"; {code} in French" if english != code else ""
+            return f"{english} ({entry.name_en}{suffix})"
+        return f"{code} ({entry.name_fr})"
+
+    @staticmethod
+    def _marker(hits: list[Hit], org: str | None = None, task: str | None = None,
+                passage_suffix: str | None = None) -> str:
+        for n, hit in enumerate(hits, start=1):
+            p = hit.passage
+            if ((org and org in p.organisations) or (task and p.task_id == task)
+                    or (passage_suffix and p.id.endswith(passage_suffix))):
+                return f"[{n}]"
+        return ""
+
+    # --- free text -----------------------------------------------------------------------
+
+    def _extractive(self, query: Query, hits: list[Hit], k: int) -> Answer:
+        citations = hits[:k]
+        best = max((h.dense_score or 0.0 for h in hits[:3]), default=0.0)
+        wanted = set(tokenize(query.lexical_text))
+        scored = [
+            (self._sentence_score(s, wanted, query, rank), rank, s)
+            for rank, hit in enumerate(citations[:3])
+            for s in _sentences(hit.passage.text)
+        ]
+        if not scored or best < self.min_score:
+            return Answer(NOT_FOUND[query.language], False, citations)
+        score, rank, sentence = max(scored, key=lambda t: t[0])
+        if score < 1.0:
+            return Answer(NOT_FOUND[query.language], False, citations)
+        title = self._title(citations[rank].passage.doc_id, query.language)
+        if query.language == "en":
+            return Answer(f"According to “{title}” (French text): “{sentence}” [{rank + 1}]", True, citations)
+        return Answer(f"Selon « {title} » : « {sentence} » [{rank + 1}]", True, citations)
+
+    @staticmethod
+    def _sentence_score(sentence: str, wanted: set[str], query: Query, rank: int) -> float:
+        shared = len(wanted & set(tokenize(sentence)))
+        numeric = 0.5 if "quantity" in query.intents and re.search(r"\d", sentence) else 0.0
+        return shared + numeric + 0.3 / (1 + rank)
+
+    def _title(self, doc_id: str, language: str) -> str:
+        doc = next(d for d in self.searcher.index.documents if d["id"] == doc_id)
+        return doc["title_en"] if language == "en" else doc["title"]
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_END.split(text) if len(s.strip()) > 15]
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,42 @@
+"""FastAPI dependencies: settings, the current engine, and a bounded search slot."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from indexer.settings import Settings
+from service.engine import Engine, EngineHolder
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_holder(request: Request) -> EngineHolder:
+    return request.app.state.holder
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.holder.current
+
+
+def search_slot(request: Request) -> Iterator[None]:
+    """At most ``max_concurrent_searches`` searches run at once; others wait, then get 503."""
+    slots: threading.BoundedSemaphore = request.app.state.slots
+    timeout = request.app.state.settings.search_timeout_s
+    if not slots.acquire(timeout=timeout):
+        raise HTTPException(503, f"the service is busy: no search slot within {timeout:g} s, retry")
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+HolderDep = Annotated[EngineHolder, Depends(get_holder)]
+SlotDep = Annotated[None, Depends(search_slot)]

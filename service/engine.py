@@ -1,0 +1,53 @@
+"""The loaded index with its searcher and answerer, swappable at run time (reload)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from indexer.embed import Embedder, make_embedder
+from indexer.index import Index, load_index
+from indexer.settings import Settings
+from service.answer import Answerer
+from service.search import Searcher
+
+
+@dataclass
+class Engine:
+    index: Index
+    searcher: Searcher
+    answerer: Answerer
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return {d["id"]: d["title"] for d in self.index.documents}
+
+
+def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
+    """Load the published index; raises the indexer's IndexError_ subclasses on problems."""
+    embedder = embedder or make_embedder(
+        settings.embedder, settings.st_query_prefix, settings.st_passage_prefix
+    )
+    index = load_index(settings.index_dir, embedder.id)
+    searcher = Searcher(index, embedder, settings)
+    return Engine(index, searcher, Answerer(searcher, settings.min_answer_score))
+
+
+class EngineHolder:
+    """Holds the current engine; ``reload`` loads the new build before swapping it in,
+    so requests in flight finish on the old one and none ever sees a half-loaded index."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        self.settings = settings
+        self._engine = engine
+        self._lock = threading.Lock()
+
+    @property
+    def current(self) -> Engine:
+        return self._engine
+
+    def reload(self) -> Engine:
+        with self._lock:
+            fresh = load_engine(self.settings, self._engine.searcher.embedder)
+            self._engine = fresh
+            return fresh

@@ -1,0 +1,58 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+import threading
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from indexer.settings import Settings, get_settings
+from service.engine import Engine, EngineHolder, load_engine
+from service.routes import admin, documents, glossary, health, page, search, tasks
+from service.security import SecurityMiddleware
+from service.validation import InvalidInput
+from service.page_assets import STATIC_DIR
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """Build the app around a loaded engine (loading the index now if none is given)."""
+    settings = settings or get_settings()
+    engine = engine or load_engine(settings)
+    app = FastAPI(
+        title="Traite de personnes — recherche / Human trafficking reports search",
+        version="0.1.0",
+        description="Bilingual search and cited answers over Canadian reports on human trafficking.",
+    )
+    app.state.settings = settings
+    app.state.holder = EngineHolder(settings, engine)
+    app.state.slots = threading.BoundedSemaphore(settings.max_concurrent_searches)
+    for module in (health, search, documents, tasks, glossary, admin, page):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_exception_handler(InvalidInput, _invalid_input)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
+    return app
+
+
+async def _invalid_input(_: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=422)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    """One readable line per problem, e.g. ``body: request body is not valid JSON``."""
+    problems = []
+    for error in exc.errors():  # type: ignore[attr-defined]
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+        message = error.get("msg", "invalid")
+        if error.get("type") == "json_invalid":
+            message = "request body is not valid JSON"
+        problems.append(f"{where}: {message}")
+    return JSONResponse({"detail": "; ".join(problems)}, status_code=422)

@@ -1,0 +1,92 @@
+"""HTTP contract: request and response models (the names are the public API)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from indexer.models import Passage as PassageRecord
+from service.search import Hit
+
+Language = Literal["fr", "en"]
+
+
+class Source(BaseModel):
+    file: str
+    line_start: int
+    line_end: int
+
+
+class Passage(BaseModel):
+    id: str
+    doc_id: str
+    doc_title: str
+    section: str = Field(description="breadcrumb, outermost section first")
+    text: str
+    score: float
+    source: Source
+    url: str = Field(description="opens the passage in its document on the web page")
+    kind: str = "text"
+    task_id: str | None = None
+    matched: list[str] = []
+
+
+class SearchResponse(BaseModel):
+    query: str
+    language: Language
+    results: list[Passage]
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="1 to 1,000 characters, not only white space")
+    k: int = Field(5, description="number of citations, 1 to 50")
+
+
+class AskResponse(BaseModel):
+    question: str
+    language: Language
+    answer: str
+    answered: bool
+    citations: list[Passage]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    passages: int
+    embedder: str
+    index_built_at: str
+
+
+class PassageWithContext(BaseModel):
+    passage: Passage
+    previous: Passage | None
+    next: Passage | None
+
+
+class Error(BaseModel):
+    detail: str
+
+
+def passage_url(record: PassageRecord) -> str:
+    return f"/documents/{record.doc_id}/view#{record.id}"
+
+
+def to_passage(record: PassageRecord, doc_title: str, score: float = 0.0, matched=()) -> Passage:
+    return Passage(
+        id=record.id,
+        doc_id=record.doc_id,
+        doc_title=doc_title,
+        section=" > ".join(record.section_path),
+        text=record.text,
+        score=round(score, 6),
+        source=Source(file=record.file, line_start=record.line_start, line_end=record.line_end),
+        url=passage_url(record),
+        kind=record.kind,
+        task_id=record.task_id,
+        matched=list(matched),
+    )
+
+
+def hit_to_passage(hit: Hit, titles: dict[str, str]) -> Passage:
+    return to_passage(hit.passage, titles[hit.passage.doc_id], hit.score, hit.matched)

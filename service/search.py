@@ -1,0 +1,129 @@
+"""Hybrid retrieval: dense (FAISS) + lexical (BM25) fused by weighted reciprocal rank.
+
+A task id in the query sends that task's passages to the top; an organisation named in
+either language (RCMP -> GRC) favours the Annex A deliverables it is responsible for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from indexer.embed import Embedder
+from indexer.index import Index
+from indexer.lexical import tokenize
+from indexer.models import Passage
+from indexer.settings import Settings
+from service.query import Query, analyse
+
+TASK_BOOST = 1.0  # above any fused score: a named task comes first
+ORG_BOOST = 0.004  # about one rank step near the top for a responsible organisation
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict results; ``None`` fields do not filter."""
+
+    doc: str | None = None
+    section: str | None = None  # section key prefix, e.g. "3-1" or "partie-ii"
+    task: str | None = None
+    org: str | None = None  # glossary code or any name that resolves to one
+
+    def accepts(self, passage: Passage) -> bool:
+        return (
+            (self.doc is None or passage.doc_id == self.doc)
+            and (self.section is None or passage.section_key.startswith(self.section))
+            and (self.task is None or passage.task_id == self.task)
+            and (self.org is None or self.org in passage.organisations)
+        )
+
+
+@dataclass
+class Hit:
+    """One result and why it matched."""
+
+    passage: Passage
+    score: float  # fused score, higher is better
+    dense_rank: int | None = None  # 1-based rank among dense candidates
+    dense_score: float | None = None  # cosine similarity
+    lexical_rank: int | None = None
+    lexical_score: float | None = None
+    matched: list[str] = field(default_factory=list)  # "task 2.13", "organisation GRC"
+
+
+class Searcher:
+    """Library API of the engine: ``search(query, k, filters) -> list[Hit]``."""
+
+    def __init__(self, index: Index, embedder: Embedder, settings: Settings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self.known_tasks = {task.id for _, task in index.tasks}
+
+    def analyse(self, text: str) -> Query:
+        return analyse(text, self.index.glossary, self.index.terms, self.known_tasks)
+
+    def search(self, text: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
+        return self.batch_search([text], k, filters)[0][1]
+
+    def batch_search(
+        self, texts: list[str], k: int = 10, filters: Filters | None = None
+    ) -> list[tuple[Query, list[Hit]]]:
+        """Search several queries with one embedding call."""
+        queries = [self.analyse(t) for t in texts]
+        vectors = self.embedder.embed_queries([q.text for q in queries])
+        return [(q, self._search_one(q, v, k, filters)) for q, v in zip(queries, vectors, strict=True)]
+
+    def _search_one(self, query: Query, vector: np.ndarray, k: int, filters: Filters | None) -> list[Hit]:
+        passages = self.index.passages
+        depth = len(passages) if filters else min(self.settings.candidates, len(passages))
+        hits: dict[int, Hit] = {}
+        dense_scores, dense_ids = self.index.dense.search(vector[None, :], depth)
+        for rank, (i, s) in enumerate(zip(dense_ids[0], dense_scores[0], strict=True), start=1):
+            if i >= 0:
+                hits[int(i)] = Hit(passages[i], 0.0, dense_rank=rank, dense_score=float(s))
+        lexical = self.index.lexical.scores(tokenize(query.lexical_text))
+        for rank, i in enumerate(_top(lexical, depth), start=1):
+            hit = hits.setdefault(int(i), Hit(passages[i], 0.0))
+            hit.lexical_rank, hit.lexical_score = rank, float(lexical[i])
+        for i in self._structured_matches(query):
+            hits.setdefault(i, Hit(passages[i], 0.0))
+        for hit in hits.values():
+            hit.score = self._fuse(hit, query)
+        ranked = sorted(
+            (h for h in hits.values() if filters is None or filters.accepts(h.passage)),
+            key=lambda h: -h.score,
+        )
+        return ranked[:k]
+
+    def _structured_matches(self, query: Query) -> list[int]:
+        """Passages of the tasks named in the query."""
+        wanted = set(query.task_ids)
+        return [i for i, p in enumerate(self.index.passages) if p.task_id in wanted] if wanted else []
+
+    def _fuse(self, hit: Hit, query: Query) -> float:
+        s, rrf = self.settings, self.settings.rrf_k
+        lexical_weight = s.lexical_weight_en if query.language == "en" else s.lexical_weight_fr
+        score = 0.0
+        if hit.dense_rank:
+            score += s.dense_weight / (rrf + hit.dense_rank)
+        if hit.lexical_rank and hit.lexical_score and hit.lexical_score > 0:
+            score += lexical_weight / (rrf + hit.lexical_rank)
+        passage = hit.passage
+        if passage.task_id and passage.task_id in query.task_ids:
+            score += TASK_BOOST
+            hit.matched.append(f"task {passage.task_id}")
+        shared = [o for o in query.organisations if o in passage.organisations]
+        if shared:
+            score += ORG_BOOST
+            hit.matched += [f"organisation {o}" for o in shared]
+        return score
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest positive entries of ``scores`` (n,), best first."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:
+        positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]
+    return positive[np.argsort(-scores[positive], kind="stable")]
