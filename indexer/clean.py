@@ -198,7 +198,7 @@ def reflow(lines: list[str]) -> str:
     for line in (" ".join(raw.split()) for raw in lines):
         if not line:
             continue
-        if text and text[-1] in _HYPHENS and len(text) > 1 and text[-2].isalnum():
+        if len(text) > 1 and text[-1] in _HYPHENS and (text[-2].isalnum() or text[-2] == "."):
             text = _join_hyphen(text, line)
         else:
             text = f"{text} {line}" if text else line
@@ -240,8 +240,11 @@ def strip_markdown(text: str) -> str:
 
 
 def normalize_space(text: str) -> str:
-    """One line: line breaks and space runs become one space, tab runs one tab; ends trimmed."""
-    return _squeeze(" ".join(text.splitlines())).strip()
+    """One line: line breaks and space runs become one space, tab runs one tab.
+
+    Spaces are trimmed at both ends; tabs are kept, as they separate the cells of a table row.
+    """
+    return _squeeze(" ".join(text.splitlines())).strip(" ")
 
 
 def clean_markdown(text: str) -> str:

@@ -112,13 +112,14 @@ class Entry:
 
     @property
     def label_en(self) -> str:
-        """The English code (the French one when no English code exists)."""
-        return self.code_en or self.code
+        """The English code; else the French code, or the English name if the code is a name."""
+        is_name = " " in self.code and not is_acronym(self.code)
+        return self.code_en or (self.name_en if is_name else self.code)
 
     @property
     def forms(self) -> tuple[str, ...]:
         """Every surface form of the entry: codes, names, aliases."""
-        forms = (self.code, self.label_en, self.name_fr, self.name_en, *self.aliases)
+        forms = (self.code, self.code_en, self.name_fr, self.name_en, *self.aliases)
         return tuple(dict.fromkeys(f for f in forms if f))
 
 
@@ -138,7 +139,8 @@ class Glossary:
             for form in entry.forms:
                 owner = self._index.setdefault(_squash(fold(form)), entry.code)
                 if owner != entry.code:
-                    raise GlossaryError(f"{source}: {form!r} names both {owner!r} and {entry.code!r}")
+                    clash = f"{form!r} names both {owner!r} and {entry.code!r}"
+                    raise GlossaryError(f"{source}: {clash}")
         self._matchers: dict[frozenset[str], PhraseMatcher] = {}
 
     @classmethod
@@ -172,7 +174,10 @@ class Glossary:
         entry = self.get(code) or self.get(self.resolve(code) or "")
         if entry is None:
             return code
-        label, name = (entry.label_en, entry.name_en) if language == "en" else (entry.code, entry.name_fr)
+        if language == "en":
+            label, name = entry.label_en, entry.name_en
+        else:
+            label, name = entry.code, entry.name_fr
         return name if fold(label) == fold(name) else f"{label} ({name})"
 
     def split_responsible(self, cell: str) -> list[str]:
@@ -182,7 +187,8 @@ class Glossary:
         ``["SP", "GRC"]`` (an unmatched parenthetical note is skipped as a whole) and
         ``"AMC et autres IRCC"`` gives ``["AMC", "IRCC"]`` (unknown words are skipped).
         """
-        starts = {s: (e, code) for s, e, code in self._matcher(frozenset({"organisation"})).spans(cell)}
+        spans = self._matcher(frozenset({"organisation"})).spans(cell)
+        starts = {start: (end, code) for start, end, code in spans}
         codes: list[str] = []
         pos = 0
         while pos < len(cell):
@@ -213,7 +219,8 @@ def _entry(item: object, number: int, path: Path) -> Entry:
         raise GlossaryError(f"{where}: expected an object")
     missing = [k for k in _REQUIRED if not isinstance(item.get(k), str) or not item[k].strip()]
     if missing:
-        raise GlossaryError(f"{where} ({item.get('code')!r}): missing field(s) {', '.join(missing)}")
+        fields = ", ".join(missing)
+        raise GlossaryError(f"{where} ({item.get('code')!r}): missing field(s) {fields}")
     if item["kind"] not in KINDS:
         raise GlossaryError(f"{where} ({item['code']!r}): unknown kind {item['kind']!r}")
     aliases = item.get("aliases", [])
@@ -235,3 +242,12 @@ def _entry(item: object, number: int, path: Path) -> Entry:
 def default_glossary() -> Glossary:
     """The glossary of the corpus (``corpus/glossary.json``), loaded once."""
     return Glossary.load(DEFAULT_PATH)
+
+
+def __getattr__(name: str) -> object:
+    """Lazy re-export: ``from indexer.glossary import TermTranslator`` (it lives in terms.py)."""
+    if name == "TermTranslator":
+        from indexer.terms import TermTranslator
+
+        return TermTranslator
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

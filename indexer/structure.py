@@ -23,6 +23,7 @@ DATA = Path(__file__).parent / "data" / "headings.json"
 MD_FOOTNOTE = re.compile(r"^([¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s+\S")
 OCR_FOOTNOTE = re.compile(r"^([!°®©*]|\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s+\S")
 NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\s+(\S.*)$")
+TOC_ENTRY = re.compile(r"\t\s*\d+\s*$")
 SUPERSCRIPTS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
 TERMINAL = (".", "!", "?", ":", ";", "»", ")", "…")
 
@@ -132,6 +133,8 @@ def _parse_markdown(doc: Document) -> Structure:
         line = raw.strip()
         if not line:
             continue
+        if rule is not None and rule.skip and TOC_ENTRY.search(line):
+            continue  # "Partie I : Prévention<TAB>6" in the table of contents
         plain = clean_paragraph(line, "markdown")
         matched = _match_level1(plain, rules)
         if matched:

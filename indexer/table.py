@@ -195,7 +195,8 @@ class _AnnexParser:
                 raise AnnexParseError(row.line, f"no known organisation in {row.responsible!r}")
             raw, inherited = row.responsible, False
         elif previous is not None:
-            organisations, raw, inherited = list(previous.organisations), previous.responsible_raw, True
+            organisations, raw = list(previous.organisations), previous.responsible_raw
+            inherited = True
         else:
             organisations, raw, inherited = [], "", False
         return Deliverable(
@@ -220,7 +221,10 @@ class _AnnexParser:
         calendars += [None] * (width - len(calendars))
         statuses += [None] * (width - len(statuses))
         self.pending.extend(zip(calendars[1:], statuses[1:], strict=True))
-        return calendars[0], statuses[0]
+        # The row that carries a merged cell starts in its first year and is now in the
+        # cell's latest state ("En cours Terminé (septembre 2014)" -> Terminé).
+        latest = next((s for s in reversed(statuses) if s), None)
+        return calendars[0], latest
 
 
 def _continues(previous: Deliverable, row: _Row) -> bool:

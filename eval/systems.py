@@ -1,0 +1,164 @@
+"""The compared retrieval systems, all behind ``retrieve(questions) -> {qid: [(passage, score)]}``.
+
+``peer``   langchain RecursiveCharacterTextSplitter (1000/200) over the raw files, flat
+           inner-product search with the project's embedder: a typical off-the-shelf RAG.
+``bm25``   BM25 alone over the project's passages (French stemming).
+``dense``  dense retrieval alone over the project's passages.
+``full``   the project's hybrid searcher, in process (``eval.remote`` does it over HTTP).
+
+Each system also exposes ``passages``: every passage it can return, for the qrels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from eval.qrels import line_of
+from eval.questions import Question
+from indexer.cache import EmbeddingCache
+from indexer.embed import Embedder
+from indexer.lexical import tokenize
+from indexer.models import Document, Passage
+from indexer.stores import DenseStore
+from service.engine import Engine
+
+K = 10
+PEER_CHUNK_SIZE = 1000
+PEER_CHUNK_OVERLAP = 200
+Ranking = list[tuple[Passage, float]]
+Run = dict[str, Ranking]
+
+
+class System(Protocol):
+    name: str
+    passages: list[Passage]
+
+    def retrieve(self, questions: list[Question]) -> Run: ...
+
+
+@dataclass
+class AnswerRecord:
+    """What ``/ask`` said about one question."""
+
+    text: str
+    answered: bool
+    citations: list[Passage]
+
+
+def peer_chunks(documents: list[Document]) -> list[Passage]:
+    """Raw files split by RecursiveCharacterTextSplitter, each chunk with its line span."""
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=PEER_CHUNK_SIZE, chunk_overlap=PEER_CHUNK_OVERLAP, add_start_index=True
+    )
+    passages = []
+    for doc in documents:
+        for n, chunk in enumerate(splitter.create_documents([doc.text]), start=1):
+            start = chunk.metadata["start_index"]
+            passages.append(_peer_passage(doc, n, chunk.page_content, start))
+    return passages
+
+
+def _peer_passage(doc: Document, n: int, text: str, start: int) -> Passage:
+    """A chunk starting at character ``start`` of ``doc`` as a Passage with line numbers."""
+    if start < 0 or doc.text[start : start + len(text)] != text:
+        raise ValueError(f"peer chunk {doc.id}:{n} not found at its start index")
+    end = start + max(len(text) - 1, 0)  # offset of the chunk's last character
+    return Passage(
+        id=f"peer:{doc.id}:{n}",
+        doc_id=doc.id,
+        section_key="",
+        section_path=[],
+        text=text,
+        line_start=line_of(doc.text, start),
+        line_end=line_of(doc.text, end),
+        file=doc.file,
+    )
+
+
+def _top_k(passages: list[Passage], scores: np.ndarray, ids: np.ndarray) -> Ranking:
+    """(passage, score) pairs for FAISS result rows, skipping the -1 padding."""
+    return [(passages[int(i)], float(s)) for i, s in zip(ids, scores, strict=True) if i >= 0]
+
+
+class PeerSystem:
+    name = "peer"
+
+    def __init__(
+        self, documents: list[Document], embedder: Embedder, cache_dir: Path, progress: bool
+    ) -> None:
+        self.passages = peer_chunks(documents)
+        self.embedder = embedder
+        cache = EmbeddingCache(cache_dir, embedder.id)
+        texts = [p.text for p in self.passages]
+        vectors, _ = cache.embed(texts, embedder.embed_passages, progress=progress)
+        self.store = DenseStore.build(vectors, hnsw_threshold=10**9)
+
+    def retrieve(self, questions: list[Question]) -> Run:
+        vectors = self.embedder.embed_queries([q.question for q in questions])
+        scores, ids = self.store.search(vectors, K)
+        return {
+            q.id: _top_k(self.passages, scores[row], ids[row]) for row, q in enumerate(questions)
+        }
+
+
+class Bm25System:
+    name = "bm25"
+
+    def __init__(self, engine: Engine) -> None:
+        self.index = engine.index
+        self.passages = engine.index.passages
+
+    def retrieve(self, questions: list[Question]) -> Run:
+        return {q.id: self._search(q.question) for q in questions}
+
+    def _search(self, text: str) -> Ranking:
+        scores = self.index.lexical.scores(tokenize(text))
+        order = np.argsort(-scores, kind="stable")[:K]
+        return [(self.passages[int(i)], float(scores[i])) for i in order if scores[i] > 0]
+
+
+class DenseSystem:
+    name = "dense"
+
+    def __init__(self, engine: Engine) -> None:
+        self.index = engine.index
+        self.embedder = engine.searcher.embedder
+        self.passages = engine.index.passages
+
+    def retrieve(self, questions: list[Question]) -> Run:
+        vectors = self.embedder.embed_queries([q.question for q in questions])
+        scores, ids = self.index.dense.search(vectors, K)
+        return {
+            q.id: _top_k(self.passages, scores[row], ids[row]) for row, q in enumerate(questions)
+        }
+
+
+class FullSystem:
+    """The real searcher and answerer, in process."""
+
+    name = "full"
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.passages = engine.index.passages
+
+    def retrieve(self, questions: list[Question]) -> Run:
+        results = self.engine.searcher.batch_search([q.question for q in questions], K)
+        return {
+            q.id: [(hit.passage, hit.score) for hit in hits]
+            for q, (_, hits) in zip(questions, results, strict=True)
+        }
+
+    def answer(self, questions: list[Question], k: int = 5) -> dict[str, AnswerRecord]:
+        """``/ask`` semantics: ``answerer.ask(question, k)`` for every question."""
+        records = {}
+        for q in questions:
+            _, answer = self.engine.answerer.ask(q.question, k)
+            citations = [hit.passage for hit in answer.citations]
+            records[q.id] = AnswerRecord(answer.text, answer.answered, citations)
+        return records
