@@ -115,3 +115,22 @@ def derive_qrels(
 def empty(qrels: Qrels) -> list[str]:
     """Question ids with no relevant passage at all: the passages lost the quote."""
     return sorted(qid for qid, judged in qrels.items() if not judged)
+
+
+def explain_missing(question: Question, passages: list[PassageLike], texts: Mapping[str, str]) -> str:
+    """Why no passage is relevant to ``question``: uncovered line or too few quote words."""
+    reasons = []
+    for span in evidence_spans(question, texts):
+        where = f"{span.doc_id} line {','.join(map(str, sorted(span.lines)))}"
+        covering = [
+            p
+            for p in passages
+            if p.doc_id == span.doc_id
+            and any(p.line_start <= line <= p.line_end for line in span.lines)
+        ]
+        if not covering:
+            reasons.append(f"{where}: no passage spans this line")
+            continue
+        recall, best = max((token_recall(span.tokens, tokenize(p.text)), p.id) for p in covering)
+        reasons.append(f"{where}: best token recall {recall:.2f} < {MIN_RECALL} ({best})")
+    return "; ".join(reasons)

@@ -162,12 +162,8 @@ def clean_ocr(text: str, *, stats: Counter[str] | None = None) -> str:
 
 
 _HYPHENS = "-\u2010\u00ad"
-_COMPOUND_FIRST = frozenset(
-    "anti arrière après au auto avant bien c'est ci co contre demi entre est ex extra grand "
-    "grande haut inter intra mal mi multi néo non nord pluri peut porte post pré pro quasi "
-    "sans savoir semi sous sud super sur ultra vice".split()
-)
-_COMPOUND_LAST = frozenset("ci là même mêmes il ils elle elles on ce être dire t".split())
+_COMPOUND_FIRST = frozenset(_DATA["hyphen_compound_first"])
+_COMPOUND_LAST = frozenset(_DATA["hyphen_compound_last"])
 
 
 def _join_hyphen(left: str, right: str) -> str:
@@ -230,7 +226,7 @@ def strip_markdown(text: str) -> str:
 
     List dashes and asterisks inside words or numbers are kept; line breaks are kept.
     """
-    while True:  # every rule shortens the text, so this ends; looping makes it idempotent
+    while True:  # a changing pass shortens the text or evens its spaces: this ends, idempotent
         previous = text
         for pattern, repl in _MD_RULES:
             text = pattern.sub(repl, text)

@@ -77,6 +77,18 @@ class LexicalStore:
     def load(cls, directory: Path) -> LexicalStore:
         return cls(bm25s.BM25.load(str(directory / cls.DIR), show_progress=False))
 
+    def idf(self, tokens: list[str]) -> dict[str, float]:
+        """Inverse document frequency ``log(1 + N / df)`` of each token (unknown: df = 1)."""
+        n = self._retriever.scores["num_docs"]
+        indptr = self._retriever.scores["indptr"]  # CSC over (documents x vocabulary)
+        vocab = self._retriever.vocab_dict
+        result = {}
+        for token in tokens:
+            column = vocab.get(token)
+            df = int(indptr[column + 1] - indptr[column]) if column is not None else 1
+            result[token] = float(np.log1p(n / max(df, 1)))
+        return result
+
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every passage for one tokenised query: (n_passages,) float32."""
         known = [t for t in tokens if t in self._retriever.vocab_dict]

@@ -16,6 +16,9 @@ from service.query import Query
 from service.search import Hit, Searcher
 
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[«(\"'A-ZÀ-Ý0-9-])|\n+")
+NUMBER = re.compile(r"\d+(?:[ ,.]\d{3})*")
+YEAR = re.compile(r"(19|20)\d\d")
+MIN_SENTENCE_SCORE = 1.5  # the best sentence must hold a fair share of the question
 TASK_INTENTS = {"responsible", "status", "calendar", "description"}
 NOT_FOUND = {
     "fr": "Je n'ai pas trouvé de réponse à cette question dans les rapports. "
@@ -45,7 +48,9 @@ class Answerer:
             return query, self._task_answer(query, hits, k)
         if query.organisations and "task_list" in query.intents:
             return query, self._organisation_tasks(query, k)
-        if query.intents & {"new", "on_hold"} and "task_list" in query.intents:
+        if "on_hold" in query.intents or (
+            "new" in query.intents and query.intents & {"task_list", "deliverable"}
+        ):
             return query, self._flagged_deliverables(query, k)
         return query, self._extractive(query, hits, k)
 
@@ -109,9 +114,13 @@ class Answerer:
         items = [f"{t.id} « {_short(d.text)} » [{i}]" for i, (t, _, d) in enumerate(chosen[:k], start=1)]
         if not chosen:
             return Answer(NOT_FOUND[query.language], False, hits[:k])
-        kind = ("on hold", "en suspens") if on_hold else ("new", "nouveaux")
-        head = (f"{len(chosen)} deliverables are {kind[0]}: " if query.language == "en"
-                else f"{len(chosen)} produits livrables {kind[1]} : ")
+        n = len(chosen)
+        if query.language == "en":
+            head = f"{n} deliverable{'s are' if n > 1 else ' is'} {'on hold' if on_hold else 'new'}: "
+        else:
+            plural = "s" if n > 1 else ""
+            state = "en suspens" if on_hold else f"nouveau{'x' if n > 1 else ''}"
+            head = f"{n} produit{plural} livrable{plural} {state} : "
         return Answer(head + "; ".join(items) + ".", True, hits[:k])
 
     def _org_name(self, code: str, language: str) -> str:
@@ -139,7 +148,7 @@ class Answerer:
     def _extractive(self, query: Query, hits: list[Hit], k: int) -> Answer:
         citations = hits[:k]
         best = max((h.dense_score or 0.0 for h in hits[:3]), default=0.0)
-        wanted = set(tokenize(query.lexical_text))
+        wanted = self.searcher.index.lexical.idf(list(set(tokenize(query.lexical_text))))
         scored = [
             (self._sentence_score(s, wanted, query, rank), rank, s)
             for rank, hit in enumerate(citations[:3])
@@ -148,7 +157,7 @@ class Answerer:
         if not scored or best < self.min_score:
             return Answer(NOT_FOUND[query.language], False, citations)
         score, rank, sentence = max(scored, key=lambda t: t[0])
-        if score < 1.0:
+        if score < MIN_SENTENCE_SCORE:
             return Answer(NOT_FOUND[query.language], False, citations)
         title = self._title(citations[rank].passage.doc_id, query.language)
         if query.language == "en":
@@ -156,10 +165,18 @@ class Answerer:
         return Answer(f"Selon « {title} » : « {sentence} » [{rank + 1}]", True, citations)
 
     @staticmethod
-    def _sentence_score(sentence: str, wanted: set[str], query: Query, rank: int) -> float:
-        shared = len(wanted & set(tokenize(sentence)))
-        numeric = 0.5 if "quantity" in query.intents and re.search(r"\d", sentence) else 0.0
-        return shared + numeric + 0.3 / (1 + rank)
+    def _sentence_score(sentence: str, wanted: dict[str, float], query: Query, rank: int) -> float:
+        """IDF-weighted share of the question's words found in ``sentence``, plus a bonus for
+        a number of the question (a year) and, for "how many" questions, for another number."""
+        tokens = set(tokenize(sentence))
+        total = sum(wanted.values()) or 1.0
+        score = 4.0 * sum(w for t, w in wanted.items() if t in tokens) / total
+        asked = set(NUMBER.findall(query.text))
+        found = set(NUMBER.findall(sentence))
+        score += 1.0 * len(asked & found)
+        if "quantity" in query.intents and any(not YEAR.fullmatch(n) for n in found - asked):
+            score += 1.0
+        return score + 0.3 / (1 + rank)
 
     def _title(self, doc_id: str, language: str) -> str:
         doc = next(d for d in self.searcher.index.documents if d["id"] == doc_id)
