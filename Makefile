@@ -23,8 +23,10 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PIP) install --quiet -e .
 	touch $@
 
+# torch first, pinned: the local CPU wheel; unpinned, pip would pull several GB of CUDA.
 $(TEST_STAMP): $(STAMP)
-	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e '.[test,st]'
 	touch $@
 
 index: $(STAMP)

@@ -35,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(settings: Settings, args: argparse.Namespace) -> int:
-    embedder = make_embedder(settings.embedder, settings.st_query_prefix, settings.st_passage_prefix)
+    embedder = make_embedder(
+        settings.embedder, settings.st_query_prefix, settings.st_passage_prefix
+    )
     manifest = build_index(settings, embedder, progress=not args.quiet)
     counts = manifest["counts"]
     print(
@@ -64,8 +66,13 @@ def _inspect(settings: Settings, args: argparse.Namespace) -> int:
     report = {
         doc_id: {
             "sections": [
-                {"number": s.number, "title": s.title, "level": s.level,
-                 "lines": [s.line_start, s.line_end], "key": s.key}
+                {
+                    "number": s.number,
+                    "title": s.title,
+                    "level": s.level,
+                    "lines": [s.line_start, s.line_end],
+                    "key": s.key,
+                }
                 for s in collection.structures[doc_id].sections
             ],
             "tasks": [asdict(t) for t in collection.tasks[doc_id]],
@@ -91,12 +98,14 @@ def _print_text(doc_id: str, parts: dict, tasks_only: bool) -> None:
         print(f"\nTâche {task['id']} ({task['objective']}): {task['title']}")
         for d in task["deliverables"]:
             flag = "NOUVEAU " if d["new"] else ""
-            print(f"  - {flag}{d['text']}\n    {d['calendar']} | {d['status']} | "
-                  f"{', '.join(d['organisations'])}{' (hérité)' if d['organisations_inherited'] else ''}")
+            inherited = " (hérité)" if d["organisations_inherited"] else ""
+            orgs = ", ".join(d["organisations"])
+            print(f"  - {flag}{d['text']}\n    {d['calendar']} | {d['status']} | {orgs}{inherited}")
     if not tasks_only:
         print(f"\n{len(parts['passages'])} passages")
         for p in parts["passages"]:
-            print(f"\n[{p['id']}] lines {p['line_start']}-{p['line_end']} · {' > '.join(p['section_path'])}")
+            where = " > ".join(p["section_path"])
+            print(f"\n[{p['id']}] lines {p['line_start']}-{p['line_end']} · {where}")
             print(p["text"])
 
 

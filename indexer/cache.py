@@ -42,7 +42,9 @@ class EmbeddingCache:
         Returns the matrix and the keys that had to be embedded.
         """
         keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
-        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items())
+        missing = sorted(
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items()
+        )
         bar = tqdm(total=len(missing), desc="embedding", unit="passage", disable=not progress)
         for start in range(0, len(missing), BATCH):
             batch = missing[start : start + BATCH]
@@ -53,7 +55,9 @@ class EmbeddingCache:
         bar.close()
         if missing:
             self._save()
-        matrix = np.stack([self._vectors[k] for k in keys]) if keys else np.zeros((0, 1), np.float32)
+        matrix = (
+            np.stack([self._vectors[k] for k in keys]) if keys else np.zeros((0, 1), np.float32)
+        )
         return matrix.astype(np.float32), [k for k, _ in missing]
 
     def _save(self) -> None:

@@ -27,7 +27,7 @@ def build_passages(
     chunk_size: int = 900,
     chunk_overlap: int = 150,
 ) -> list[Passage]:
-    """All passages of one document, in reading order, task passages last."""
+    """All passages of one document in reading order (by first source line)."""
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=chunk_size,
         chunk_overlap=chunk_overlap,
@@ -41,7 +41,7 @@ def build_passages(
         passages += _section_passages(structure, section, splitter, chunk_size)
     passages += _footnote_passages(structure)
     passages += task_passages(structure, tasks, glossary)
-    return passages
+    return sorted(passages, key=lambda p: (p.line_start, p.line_end))
 
 
 def _section_passages(
@@ -53,10 +53,16 @@ def _section_passages(
     if len(text) <= chunk_size * 1.25:
         pieces = [(text, 0)]
     else:
-        pieces = [(d.page_content, d.metadata["start_index"]) for d in splitter.create_documents([text])]
+        pieces = [
+            (d.page_content, d.metadata["start_index"]) for d in splitter.create_documents([text])
+        ]
     passages = []
     for n, (piece, start) in enumerate(pieces, start=1):
-        covered = [b for b, (lo, hi) in zip(section.blocks, offsets, strict=True) if lo < start + len(piece) and hi > start]
+        covered = [
+            b
+            for b, (lo, hi) in zip(section.blocks, offsets, strict=True)
+            if lo < start + len(piece) and hi > start
+        ]
         passages.append(
             _passage(structure, section, f"{n}", piece, covered or section.blocks, kind="text")
         )
@@ -79,9 +85,10 @@ def _footnote_passages(structure: Structure) -> list[Passage]:
     for section in structure.sections:
         for note in section.footnotes:
             citing = _citing_section(structure, note) or section
-            label = f"Note {note.marker}" if note.marker else "Note"
+            numbered = bool(note.marker and note.marker.isdigit())
+            label = f"Note {note.marker}" if numbered else "Note"
             path = structure.path(citing.key) + [label]
-            suffix = f"fn{note.marker or note.line_start}"
+            suffix = f"fn{note.marker}" if numbered else f"fn-l{note.line_start}"
             passages.append(
                 Passage(
                     id=f"{structure.doc.id}:{citing.key}:{suffix}",
@@ -140,7 +147,11 @@ def render_deliverable(task: Task, deliverable: Deliverable, glossary: Glossary)
     """A deliverable as readable text that carries everything a reader asks about."""
     new = "NOUVEAU : " if deliverable.new else ""
     orgs = "; ".join(_org(code, glossary) for code in deliverable.organisations) or "non précisé"
-    inherited = " (même responsable que le produit précédent)" if deliverable.organisations_inherited else ""
+    inherited = (
+        " (même responsable que le produit précédent)"
+        if deliverable.organisations_inherited
+        else ""
+    )
     return "\n".join(
         [
             f"Tâche {task.id} : {task.title}",

@@ -9,10 +9,10 @@ from typing import Any
 
 from indexer.glossary import Glossary, GlossaryError
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE
-from indexer.terms import TermTranslator
 from indexer.models import Deliverable, Passage, Task
 from indexer.store import IndexCorruptError, read_manifest, verify
 from indexer.stores import DenseStore, LexicalStore
+from indexer.terms import TermTranslator
 
 
 @dataclass

@@ -69,7 +69,9 @@ class Section:
     @property
     def label(self) -> str:
         """The heading as a reader sees it: "3.1.2 Titre", "Partie I. Prévention"."""
-        if self.number and not re.search(rf"(?<![\w.]){re.escape(self.number)}(?!\w|\.\w)", self.title):
+        if self.number and not re.search(
+            rf"(?<![\w.]){re.escape(self.number)}(?!\w|\.\w)", self.title
+        ):
             return f"{self.number} {self.title}"
         return self.title
 

@@ -1,4 +1,4 @@
-"""Every knob of the indexer and the service, read once from the environment (prefix ``TRAITE_``)."""
+"""Every knob of the indexer and the service, read once from the environment (``TRAITE_*``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    """Configuration shared by ``python -m indexer``, ``python -m service`` and ``python -m eval``."""
+    """Configuration of ``python -m indexer``, ``python -m service`` and ``python -m eval``."""
 
     model_config = SettingsConfigDict(env_prefix="TRAITE_", env_file=".env", extra="ignore")
 

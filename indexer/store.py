@@ -88,7 +88,9 @@ def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -
     return manifest
 
 
-def _write(directory: Path, collection: Collection, vectors: np.ndarray, settings: Settings) -> None:
+def _write(
+    directory: Path, collection: Collection, vectors: np.ndarray, settings: Settings
+) -> None:
     with (directory / "passages.jsonl").open("w", encoding="utf-8") as out:
         for passage in collection.passages:
             out.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
@@ -98,7 +100,10 @@ def _write(directory: Path, collection: Collection, vectors: np.ndarray, setting
         for task in doc_tasks
     ]
     _write_json(directory / "tasks.json", tasks)
-    _write_json(directory / "documents.json", [_document_entry(collection, d.id) for d in collection.documents])
+    _write_json(
+        directory / "documents.json",
+        [_document_entry(collection, d.id) for d in collection.documents],
+    )
     for name in (GLOSSARY_FILE, TERMS_FILE):
         shutil.copyfile(settings.corpus_dir / name, directory / name)
     DenseStore.build(vectors, settings.hnsw_threshold).save(directory)
@@ -185,8 +190,10 @@ def verify(directory: Path, manifest: dict[str, Any], embedder_id: str) -> None:
     """Check format, embedder and every file checksum of a build."""
     rebuild = f"run `python -m indexer build --index-dir {directory}`"
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexMismatchError(f"{directory}: index format {manifest.get('format_version')}, "
-                                 f"expected {FORMAT_VERSION}: {rebuild}")
+        raise IndexMismatchError(
+            f"{directory}: index format {manifest.get('format_version')}, "
+            f"expected {FORMAT_VERSION}: {rebuild}"
+        )
     built_with = manifest.get("embedder", {}).get("id")
     if built_with != embedder_id:
         raise IndexMismatchError(
@@ -235,4 +242,3 @@ def _version(package: str) -> str | None:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return None
-

@@ -163,7 +163,9 @@ def _parse_markdown(doc: Document) -> Structure:
     return Structure(doc, builder.sections, span)
 
 
-def _match_level1(plain: str, rules: list[HeadingRule]) -> tuple[HeadingRule, str | None, bool] | None:
+def _match_level1(
+    plain: str, rules: list[HeadingRule]
+) -> tuple[HeadingRule, str | None, bool] | None:
     """The rule a level-1 heading matches, its number, and whether its title is on the line."""
     for rule in rules:
         match = rule.pattern.match(plain)
@@ -219,11 +221,7 @@ def _parse_ocr(doc: Document) -> Structure:
     numbering: tuple[int, ...] | None = None
     for run in _mark_footnotes(_runs(doc.lines)):
         if run.footnote:
-            text = clean_paragraph(reflow(run.lines), "ocr")
-            match = OCR_FOOTNOTE.match(text)
-            marker = match.group(1).translate(SUPERSCRIPTS) if match else None
-            text = text[match.end(1) :].strip() if match else text
-            builder.current.footnotes.append(Block(text, run.start, run.end, "footnote", marker))
+            builder.current.footnotes += _footnotes(run)
             continue
         first = clean_paragraph(run.lines[0].strip(), "ocr")
         heading = NUMBERED_HEADING.match(first)
@@ -261,7 +259,7 @@ def _runs(lines: list[str]) -> list[_Run]:
 
 def _mark_footnotes(runs: list[_Run]) -> list[_Run]:
     """Flag the runs at the bottom of each page that are footnotes."""
-    for index, run in enumerate(runs):
+    for index in range(len(runs)):
         at_page_end = index + 1 == len(runs) or runs[index + 1].page_start
         if not at_page_end:
             continue
@@ -276,6 +274,23 @@ def _mark_footnotes(runs: list[_Run]) -> list[_Run]:
             else:
                 break
     return runs
+
+
+def _footnotes(run: _Run) -> list[Block]:
+    """The footnotes of a footnote run; a line that starts with a marker starts a new one."""
+    notes: list[_Run] = []
+    for offset, line in enumerate(run.lines):
+        if not notes or OCR_FOOTNOTE.match(line.strip()):
+            notes.append(_Run([], run.start + offset))
+        notes[-1].lines.append(line)
+    blocks = []
+    for note in notes:
+        text = clean_paragraph(reflow(note.lines), "ocr")
+        match = OCR_FOOTNOTE.match(text)
+        marker = match.group(1).translate(SUPERSCRIPTS) if match else None
+        text = text[match.end(1) :].strip() if match else text
+        blocks.append(Block(text, note.start, note.end, "footnote", marker))
+    return blocks
 
 
 def _follows(previous: tuple[int, ...] | None, candidate: tuple[int, ...]) -> bool:
@@ -349,9 +364,7 @@ def _key_for(number: str | None, title: str) -> str:
 
 
 def _ascii(text: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _unique(key: str, used: set[str]) -> str:

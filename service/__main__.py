@@ -29,7 +29,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     app = create_app(settings, engine)
-    print(f"serving {len(engine.index.passages)} passages on http://{settings.host}:{settings.port}")
+    print(
+        f"serving {len(engine.index.passages)} passages on http://{settings.host}:{settings.port}"
+    )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
     return 0
 

@@ -67,7 +67,9 @@ class Answerer:
             parts.append(self._per_deliverable(task, query.language, cited, "status"))
         if "calendar" in intents:
             parts.append(self._per_deliverable(task, query.language, cited, "calendar"))
-        return Answer(" ".join(parts), True, cited + [h for h in hits if h not in cited][: k - len(cited)])
+        return Answer(
+            " ".join(parts), True, cited + [h for h in hits if h not in cited][: k - len(cited)]
+        )
 
     def _describe(self, task: Task, language: str) -> str:
         if language == "en":
@@ -75,7 +77,10 @@ class Answerer:
         return f"Tâche {task.id} (annexe A, objectif {task.objective}) : « {task.title} »"
 
     def _responsible(self, task: Task, language: str, cited: list[Hit]) -> str:
-        names = [f"{self._org_name(code, language)} {self._marker(cited, org=code)}" for code in task.organisations]
+        names = [
+            f"{self._org_name(code, language)} {self._marker(cited, org=code)}"
+            for code in task.organisations
+        ]
         if language == "en":
             return f"Task {task.id} is the responsibility of: {', '.join(names)}."
         return f"Responsables de la tâche {task.id} : {', '.join(names)}."
@@ -83,7 +88,13 @@ class Answerer:
     def _per_deliverable(self, task: Task, language: str, cited: list[Hit], field: str) -> str:
         items = []
         for n, d in enumerate(task.deliverables, start=1):
-            value = d.status if field == "status" else f"début {d.calendar}" if language == "fr" else f"start {d.calendar}"
+            value = (
+                d.status
+                if field == "status"
+                else f"début {d.calendar}"
+                if language == "fr"
+                else f"start {d.calendar}"
+            )
             marker = self._marker(cited, passage_suffix=f":{n}")
             items.append(f"« {_short(d.text)} » : {value} {marker}".strip())
         label = {"status": ("État", "Status"), "calendar": ("Calendrier", "Calendar")}[field]
@@ -93,30 +104,52 @@ class Answerer:
     def _organisation_tasks(self, query: Query, k: int) -> Answer:
         code = query.organisations[0]
         tasks = [t for t in self.tasks.values() if code in t.organisations]
-        hits = [Hit(p, 1.0, matched=[f"organisation {code}"]) for p in self.searcher.index.passages
-                if p.task_id and code in p.organisations][:k]
+        hits = [
+            Hit(p, 1.0, matched=[f"organisation {code}"])
+            for p in self.searcher.index.passages
+            if p.task_id and code in p.organisations
+        ][:k]
         name = self._org_name(code, query.language)
         listed = ", ".join(f"{t.id} {self._marker(hits, task=t.id)}".strip() for t in tasks)
         if not tasks:
             return Answer(NOT_FOUND[query.language], False, hits)
         if query.language == "en":
             return Answer(f"{name} is responsible for deliverables of tasks {listed}.", True, hits)
-        return Answer(f"{name} est responsable de produits livrables des tâches {listed}.", True, hits)
+        return Answer(
+            f"{name} est responsable de produits livrables des tâches {listed}.", True, hits
+        )
 
     def _flagged_deliverables(self, query: Query, k: int) -> Answer:
         on_hold = "on_hold" in query.intents
         index = self.searcher.index
-        chosen = [(t, n, d) for t in self.tasks.values() for n, d in enumerate(t.deliverables, start=1)
-                  if (d.status or "").lower().startswith("en suspens" if on_hold else "\0") or (not on_hold and d.new)]
+        chosen = [
+            (t, n, d)
+            for t in self.tasks.values()
+            for n, d in enumerate(t.deliverables, start=1)
+            if (d.status or "").lower().startswith("en suspens" if on_hold else "\0")
+            or (not on_hold and d.new)
+        ]
         by_id = {p.id: p for p in index.passages}
-        hits = [Hit(by_id[p_id], 1.0) for t, n, _ in chosen
-                if (p_id := next((p.id for p in index.passages if p.task_id == t.id and p.id.endswith(f":{n}")), None))]
-        items = [f"{t.id} « {_short(d.text)} » [{i}]" for i, (t, _, d) in enumerate(chosen[:k], start=1)]
+        hits = [
+            Hit(by_id[p_id], 1.0)
+            for t, n, _ in chosen
+            if (
+                p_id := next(
+                    (p.id for p in index.passages if p.task_id == t.id and p.id.endswith(f":{n}")),
+                    None,
+                )
+            )
+        ]
+        items = [
+            f"{t.id} « {_short(d.text)} » [{i}]" for i, (t, _, d) in enumerate(chosen[:k], start=1)
+        ]
         if not chosen:
             return Answer(NOT_FOUND[query.language], False, hits[:k])
         n = len(chosen)
         if query.language == "en":
-            head = f"{n} deliverable{'s are' if n > 1 else ' is'} {'on hold' if on_hold else 'new'}: "
+            head = (
+                f"{n} deliverable{'s are' if n > 1 else ' is'} {'on hold' if on_hold else 'new'}: "
+            )
         else:
             plural = "s" if n > 1 else ""
             state = "en suspens" if on_hold else f"nouveau{'x' if n > 1 else ''}"
@@ -134,12 +167,19 @@ class Answerer:
         return f"{code} ({entry.name_fr})"
 
     @staticmethod
-    def _marker(hits: list[Hit], org: str | None = None, task: str | None = None,
-                passage_suffix: str | None = None) -> str:
+    def _marker(
+        hits: list[Hit],
+        org: str | None = None,
+        task: str | None = None,
+        passage_suffix: str | None = None,
+    ) -> str:
         for n, hit in enumerate(hits, start=1):
             p = hit.passage
-            if ((org and org in p.organisations) or (task and p.task_id == task)
-                    or (passage_suffix and p.id.endswith(passage_suffix))):
+            if (
+                (org and org in p.organisations)
+                or (task and p.task_id == task)
+                or (passage_suffix and p.id.endswith(passage_suffix))
+            ):
                 return f"[{n}]"
         return ""
 
@@ -161,7 +201,9 @@ class Answerer:
             return Answer(NOT_FOUND[query.language], False, citations)
         title = self._title(citations[rank].passage.doc_id, query.language)
         if query.language == "en":
-            return Answer(f"According to “{title}” (French text): “{sentence}” [{rank + 1}]", True, citations)
+            return Answer(
+                f"According to “{title}” (French text): “{sentence}” [{rank + 1}]", True, citations
+            )
         return Answer(f"Selon « {title} » : « {sentence} » [{rank + 1}]", True, citations)
 
     @staticmethod

@@ -12,10 +12,10 @@ from fastapi.staticfiles import StaticFiles
 
 from indexer.settings import Settings, get_settings
 from service.engine import Engine, EngineHolder, load_engine
+from service.page_assets import STATIC_DIR
 from service.routes import admin, documents, glossary, health, page, search, tasks
 from service.security import SecurityMiddleware
 from service.validation import InvalidInput
-from service.page_assets import STATIC_DIR
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app = FastAPI(
         title="Traite de personnes — recherche / Human trafficking reports search",
         version="0.1.0",
-        description="Bilingual search and cited answers over Canadian reports on human trafficking.",
+        description="Bilingual search and cited answers over Canadian human trafficking reports.",
     )
     app.state.settings = settings
     app.state.holder = EngineHolder(settings, engine)
@@ -36,8 +36,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(InvalidInput, _invalid_input)
     app.add_exception_handler(RequestValidationError, _validation_error)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+        )
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
     return app
 

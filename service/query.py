@@ -48,7 +48,7 @@ def _intents() -> dict[str, list[str]]:
 
 
 def detect_language(text: str) -> str:
-    """"en" when English function words outnumber French ones, else "fr"."""
+    """ "en" when English function words outnumber French ones, else "fr"."""
     words = [fold(w) for w in WORD.findall(text)]
     fr_words, en_words = _language_words()
     fr = sum(w in fr_words for w in words) + 2 * len(FRENCH_MARKS.findall(text))
@@ -61,9 +61,7 @@ def detect_intents(text: str) -> set[str]:
     return {name for name, words in _intents().items() if any(f" {w} " in folded for w in words)}
 
 
-def analyse(
-    text: str, glossary: Glossary, terms: TermTranslator, known_tasks: set[str]
-) -> Query:
+def analyse(text: str, glossary: Glossary, terms: TermTranslator, known_tasks: set[str]) -> Query:
     """Parse ``text`` into a Query. ``known_tasks`` are the task ids of the index."""
     language = detect_language(text)
     task_ids = [t for t in dict.fromkeys(TASK_ID.findall(text)) if t in known_tasks]

@@ -73,9 +73,13 @@ class Searcher:
         """Search several queries with one embedding call."""
         queries = [self.analyse(t) for t in texts]
         vectors = self.embedder.embed_queries([q.text for q in queries])
-        return [(q, self._search_one(q, v, k, filters)) for q, v in zip(queries, vectors, strict=True)]
+        return [
+            (q, self._search_one(q, v, k, filters)) for q, v in zip(queries, vectors, strict=True)
+        ]
 
-    def _search_one(self, query: Query, vector: np.ndarray, k: int, filters: Filters | None) -> list[Hit]:
+    def _search_one(
+        self, query: Query, vector: np.ndarray, k: int, filters: Filters | None
+    ) -> list[Hit]:
         passages = self.index.passages
         depth = len(passages) if filters else min(self.settings.candidates, len(passages))
         hits: dict[int, Hit] = {}
@@ -100,7 +104,9 @@ class Searcher:
     def _structured_matches(self, query: Query) -> list[int]:
         """Passages of the tasks named in the query."""
         wanted = set(query.task_ids)
-        return [i for i, p in enumerate(self.index.passages) if p.task_id in wanted] if wanted else []
+        return (
+            [i for i, p in enumerate(self.index.passages) if p.task_id in wanted] if wanted else []
+        )
 
     def _fuse(self, hit: Hit, query: Query) -> float:
         s, rrf = self.settings, self.settings.rrf_k

@@ -43,7 +43,9 @@ class SecurityMiddleware:
             return message
 
         async def send_with_headers(message):
-            if message["type"] == "http.response.start" and not scope["path"].startswith(DOCS_PATHS):
+            if message["type"] == "http.response.start" and not scope["path"].startswith(
+                DOCS_PATHS
+            ):
                 message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
             await send(message)
 

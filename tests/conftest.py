@@ -35,8 +35,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     The embedding cache lives in the project's .cache so repeated runs embed nothing new.
     """
     index_dir = tmp_path_factory.mktemp("index-root") / "index"
-    return Settings(corpus_dir=CORPUS, index_dir=index_dir, cache_dir=ROOT / ".cache",
-                    reload_token="test-token")
+    return Settings(
+        corpus_dir=CORPUS, index_dir=index_dir, cache_dir=ROOT / ".cache", reload_token="test-token"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -66,8 +67,9 @@ def _free_port() -> int:
 def live_server(settings: Settings, engine: Engine) -> Iterator[str]:
     """A real uvicorn server on loopback, in a background thread; yields its base URL."""
     port = _free_port()
-    config = uvicorn.Config(create_app(settings, engine), host="127.0.0.1", port=port,
-                            log_level="warning")
+    config = uvicorn.Config(
+        create_app(settings, engine), host="127.0.0.1", port=port, log_level="warning"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -24,6 +24,7 @@ from indexer.clean import fold
 from indexer.lexical import STOPWORDS_FILE
 from indexer.models import Passage as PassageRecord
 from service.deps import EngineDep, SettingsDep, SlotDep
+from service.engine import Engine
 from service.page_assets import TEMPLATES
 from service.query import detect_language
 from service.schemas import hit_to_passage
@@ -49,12 +50,15 @@ UI: dict[str, dict[str, str]] = {
         "answer": "Réponse",
         "not_found": "Aucune réponse trouvée",
         "results": "Passages cités",
+        "closest": "Passages les plus proches",
         "lines": "lignes",
         "line": "ligne",
+        "colon": "\u00a0:",
         "open": "Lire dans le document",
         "source": "Source",
         "error": "Impossible de traiter la question",
         "too_long": "La question compte {n} caractères ; la limite est de {limit}.",
+        "empty": "Saisissez une question.",
         "examples": "Exemples de questions",
         "switch": "Langue de l'interface",
         "home": "Nouvelle recherche",
@@ -62,8 +66,6 @@ UI: dict[str, dict[str, str]] = {
         "year": "Année",
         "original": "Document original",
         "contents": "Table des matières",
-        "footnote": "Note",
-        "task": "Tâche",
         "not_found_doc": "Document introuvable",
         "unknown_doc": "Aucun document ne porte l'identifiant « {doc_id} ».",
         "count": "{n} passages",
@@ -79,12 +81,15 @@ UI: dict[str, dict[str, str]] = {
         "answer": "Answer",
         "not_found": "No answer found",
         "results": "Cited passages",
+        "closest": "Closest passages",
         "lines": "lines",
         "line": "line",
+        "colon": ":",
         "open": "Read in the document",
         "source": "Source",
         "error": "The question cannot be processed",
         "too_long": "The question is {n} characters long; the limit is {limit}.",
+        "empty": "Please type a question.",
         "examples": "Example questions",
         "switch": "Interface language",
         "home": "New search",
@@ -92,8 +97,6 @@ UI: dict[str, dict[str, str]] = {
         "year": "Year",
         "original": "Original document",
         "contents": "Contents",
-        "footnote": "Note",
-        "task": "Task",
         "not_found_doc": "Document not found",
         "unknown_doc": "No document has the id “{doc_id}”.",
         "count": "{n} passages",
@@ -211,7 +214,7 @@ def link_citations(text: str, count: int) -> Markup:
 
 
 def line_span(start: int, end: int, t: dict[str, str]) -> str:
-    """ "lignes 120–123", or "ligne 120" for a single line."""
+    """The source line span as shown: ``lignes 120–123``, or ``ligne 120`` for one line."""
     return f"{t['line']} {start}" if start == end else f"{t['lines']} {start}–{end}"
 
 
@@ -228,7 +231,6 @@ class Result:
     file: str
     url: str
     kind: str
-    task_id: str | None
 
 
 @dataclass
@@ -253,11 +255,10 @@ def _result(rank: int, hit: Hit, titles: dict[str, str], keys: frozenset[str], t
         file=source.file,
         url=passage.url,
         kind=passage.kind,
-        task_id=passage.task_id,
     )
 
 
-def _answer_view(engine: Any, question: str, t: dict[str, str]) -> SearchView:
+def _answer_view(engine: Engine, question: str, t: dict[str, str]) -> SearchView:
     query, answer = engine.answerer.ask(question, RESULTS)
     keys = query_keys([question, *query.expansions])
     titles = engine.titles
@@ -271,14 +272,14 @@ def _answer_view(engine: Any, question: str, t: dict[str, str]) -> SearchView:
     )
 
 
-def _search(engine: Any, q: str, limit: int, t: dict[str, str]) -> SearchView:
+def _search(engine: Engine, q: str, limit: int, t: dict[str, str]) -> SearchView:
     """Validate ``q`` and answer it; a problem with the input becomes ``view.error``."""
-    if len(q.strip()) > limit:
-        return SearchView(question=q, error=t["too_long"].format(n=len(q.strip()), limit=limit))
     try:
         question = clean_user_text(q, "q", limit)
-    except InvalidInput as exc:
-        return SearchView(question=q, error=str(exc))
+    except InvalidInput:
+        length = len(q.strip())
+        error = t["too_long"].format(n=length, limit=limit) if length > limit else t["empty"]
+        return SearchView(question=q, error=error)
     return _answer_view(engine, question, t)
 
 
@@ -355,7 +356,7 @@ def document_blocks(passages: Iterable[PassageRecord], sections: list[dict]) -> 
     return blocks
 
 
-def _document(engine: Any, doc_id: str) -> dict[str, Any] | None:
+def _document(engine: Engine, doc_id: str) -> dict[str, Any] | None:
     return next((d for d in engine.index.documents if d["id"] == doc_id), None)
 
 
@@ -374,7 +375,9 @@ def document_page(
     if document is None:
         context |= {"title": t["not_found_doc"], "doc_id": doc_id}
         return TEMPLATES.TemplateResponse(request, "not_found.html", context, status_code=404)
-    passages = [p for p in engine.index.passages if p.doc_id == doc_id]
+    # Reading order is source-line order: the index lists a document's footnotes after its
+    # text; the sort is stable, so passages split from one line keep their order.
+    passages = sorted((p for p in engine.index.passages if p.doc_id == doc_id), key=_line)
     context |= {
         "title": document["title"],
         "document": document,
@@ -383,6 +386,10 @@ def document_page(
         "line_span": line_span,
     }
     return TEMPLATES.TemplateResponse(request, "document.html", context)
+
+
+def _line(passage: PassageRecord) -> int:
+    return passage.line_start
 
 
 def _doc_switch(doc_id: str) -> dict[str, str]:

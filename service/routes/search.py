@@ -20,7 +20,9 @@ def search(
     doc: Annotated[str | None, Query(description="document id")] = None,
     section: Annotated[str | None, Query(description="section key prefix")] = None,
     task: Annotated[str | None, Query(description="Annex A task id, e.g. 2.13")] = None,
-    org: Annotated[str | None, Query(description="organisation code or name, e.g. GRC, RCMP")] = None,
+    org: Annotated[
+        str | None, Query(description="organisation code or name, e.g. GRC, RCMP")
+    ] = None,
 ) -> SearchResponse:
     text = clean_user_text(q, "q", settings.max_question_chars)
     k = check_k(k, settings.max_k)

@@ -13,7 +13,9 @@ def list_tasks(
     engine: EngineDep,
     org: Annotated[str | None, Query(description="organisation code or name (RCMP, GRC…)")] = None,
     status: Annotated[str | None, Query(description="status prefix: Continu, En cours…")] = None,
-    start: Annotated[str | None, Query(description="start year of a deliverable, 2012-2013")] = None,
+    start: Annotated[
+        str | None, Query(description="start year of a deliverable, 2012-2013")
+    ] = None,
 ) -> list[dict[str, Any]]:
     code = None
     if org:

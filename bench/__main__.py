@@ -1,0 +1,111 @@
+"""``python -m bench [--out bench/results.md] [--quick] [--no-load]``: measure and report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import build, scale, service_bench
+from .stats import table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    load = (not args.quick) if args.load is None else args.load
+    started = time.perf_counter()
+    sections = [_header(args), _machine()]
+    with tempfile.TemporaryDirectory(prefix="traite-bench-") as workdir:
+        print("1. index build", flush=True)
+        runs, index_dir = build.bench_builds(Path(workdir), cold=not args.quick)
+        sections.append(_section("1. Index build of the real corpus", build.render(runs)))
+        print("2-3. HTTP latency and load", flush=True)
+        report = service_bench.bench_service(
+            index_dir,
+            requests_per_cell=20 if args.quick else 100,
+            load_requests=args.load_requests if load else 0,
+            load_time_limit=args.load_time_limit,
+        )
+    sections.append(_latency_section(report))
+    sections.append(_section("3. Load test", service_bench.render_load(report)))
+    print("4. scale", flush=True)
+    sizes = [10_000] if args.quick else [10_000, 100_000]
+    rows = scale.bench_scale(sizes, 50 if args.quick else 200, build.CORPUS)
+    sections.append(_section("4. Scale (synthetic collections)", _scale_text(rows)))
+    sections.append(f"Total benchmark time: {time.perf_counter() - started:.0f} s.\n")
+    text = "\n".join(sections)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    parser.add_argument("--quick", action="store_true", help="fewer requests, no cold build")
+    parser.add_argument(
+        "--load",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="run the load test (default: on, off with --quick)",
+    )
+    parser.add_argument("--load-requests", type=int, default=5000)
+    parser.add_argument("--load-time-limit", type=float, default=3600.0, help="seconds")
+    return parser
+
+
+def _header(args: argparse.Namespace) -> str:
+    command = "python -m bench " + " ".join(sys.argv[1:])
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    return f"# Benchmarks\n\nGenerated {stamp} by `{command.strip()}`. Nothing here is a gate.\n"
+
+
+def _machine() -> str:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    rows = [
+        ["CPUs (os.cpu_count)", os.cpu_count()],
+        ["Python", platform.python_version()],
+        ["platform", platform.platform()],
+        ["processor", platform.machine()],
+        ["load average at start (1, 5, 15 min)", load],
+    ]
+    return _section("Machine", table(["", "value"], rows))
+
+
+def _section(title: str, body: str) -> str:
+    return f"## {title}\n\n{body}\n"
+
+
+def _latency_section(report: service_bench.ServiceReport) -> str:
+    intro = (
+        "A `python -m service` subprocess on 127.0.0.1 (index built above); httpx clients in "
+        "threads, one keep-alive connection each, 20 fixed FR/EN questions in turn "
+        "(`/search` k=10, `/ask` k=5). Latency is per request, successful ones only; "
+        "req/s counts all requests over the wall time of the run.\n\n"
+    )
+    return _section("2. HTTP latency", intro + service_bench.render_latency(report))
+
+
+def _scale_text(rows: list[scale.ScaleRow]) -> str:
+    intro = (
+        "Dense: random 384-d unit vectors (seed fixed), `DenseStore.build` flat vs HNSW "
+        "(M=32, efConstruction=80, efSearch=128), one query at a time with depth 100; "
+        "recall@10 of HNSW against the exact flat top 10, for random unit queries "
+        "(a worst case: uniform random vectors have no cluster structure). Lexical: "
+        "`LexicalStore` (bm25s) over texts of 60–160 words drawn from the real corpus "
+        "with their frequencies; build includes tokenisation; a query is 3–6 corpus words "
+        "(tokenise + score every passage + top 100).\n\n"
+    )
+    return intro + scale.render(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

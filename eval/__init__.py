@@ -1,0 +1,1 @@
+"""Evaluation harness: questions, qrels, systems, metrics, report and quality gate."""

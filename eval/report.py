@@ -1,0 +1,165 @@
+"""Render evaluation results as Markdown tables (paper style) and an optional bar chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from eval import summary as S
+from eval.metrics import RETRIEVAL_METRICS
+
+SYSTEM_LABELS = {
+    "peer": "peer (LangChain 1000/200 + dense)",
+    "bm25": "BM25 only",
+    "dense": "dense only",
+    "full": "full (hybrid)",
+}
+ANSWER_COLUMNS = {
+    "answer_accuracy": "answer acc.",
+    "citation_correctness": "citation corr.",
+    "abstention_precision": "abst. precision",
+    "abstention_recall": "abst. recall",
+    "answered_unanswerable": "answered unans.",
+    "answerable": "n ans.",
+    "unanswerable": "n unans.",
+}
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def retrieval_table(means: dict[str, dict[str, Any]]) -> str:
+    """Systems × retrieval metrics."""
+    rows = [
+        [SYSTEM_LABELS.get(name, name), *(m.get(k) for k in RETRIEVAL_METRICS), m.get("n")]
+        for name, m in means.items()
+    ]
+    return table(["system", *RETRIEVAL_METRICS, "n"], rows)
+
+
+def category_table(by_category: dict[str, dict[str, dict[str, Any]]]) -> str:
+    """hit@5 per category: full vs peer (answerable categories only)."""
+    rows = []
+    for category, systems in by_category.items():
+        full, peer = systems.get("full", {}), systems.get("peer", {})
+        if not full.get("n") and not peer.get("n"):
+            continue
+        f, p = full.get("hit@5"), peer.get("hit@5")
+        delta = f - p if f is not None and p is not None else None
+        rows.append([category, full.get("n") or peer.get("n"), f, p, delta])
+    return table(["category", "n", "full hit@5", "peer hit@5", "Δ"], rows)
+
+
+def answer_table(results: dict[str, Any], qids: list[str]) -> str:
+    """Answer metrics overall, by split, language and category."""
+    groups = [("all", S.answers(results, qids))]
+    for field in ("split", "language", "category"):
+        if field == "split" and len(S.values_of(results, field, qids)) < 2:
+            continue
+        groups += [(f"{field} = {v}", m) for v, m in S.answers_by(results, qids, field).items()]
+    rows = [[label, *(means[k] for k in ANSWER_COLUMNS)] for label, means in groups]
+    return table(["questions", *ANSWER_COLUMNS.values()], rows)
+
+
+def tables(results: dict[str, Any], qids: list[str]) -> str:
+    """Every table (what ``python -m eval`` prints)."""
+    parts = [f"## Retrieval, overall (answerable questions)\n\n{retrieval_table(S.retrieval(results, qids))}"]
+    splits = S.values_of(results, "split", qids)
+    if len(splits) > 1:
+        for split, means in S.retrieval_by(results, qids, "split").items():
+            parts.append(f"## Retrieval, {split} split\n\n{retrieval_table(means)}")
+    for language, means in S.retrieval_by(results, qids, "language").items():
+        parts.append(f"## Retrieval, {language} questions\n\n{retrieval_table(means)}")
+    if {"full", "peer"} & set(results["systems"]):
+        by_category = S.retrieval_by(results, qids, "category")
+        parts.append(f"## hit@5 by category: full vs peer\n\n{category_table(by_category)}")
+    if results["answers"]:
+        parts.append(f"## Answers (full system, /ask k=5)\n\n{answer_table(results, qids)}")
+    return "\n\n".join(parts) + "\n"
+
+
+def empty_qrels_section(results: dict[str, Any]) -> str:
+    lines = ["## Answerable questions without any relevant passage (empty qrels)", ""]
+    for name, system in results["systems"].items():
+        missing = system["empty_qrels"]
+        lines.append(f"- **{name}** ({system['passages']} passages): {len(missing) or 'none'}")
+        lines += [f"  - {qid}: {reason}" for qid, reason in missing.items()]
+    return "\n".join(lines)
+
+
+def failures_section(results: dict[str, Any], qids: list[str]) -> str:
+    failed = S.failures(results, qids)
+    lines = [f"## Failed questions, full system ({len(failed)})", ""]
+    for f in failed:
+        info, why = f["info"], [w for w in ("missed", "wrong") if f[w]]
+        what = " + ".join({"missed": "hit@5 miss", "wrong": "wrong answer"}[w] for w in why)
+        lines.append(f"- **{f['id']}** ({info['split']}, {info['language']}, {info['category']}; {what}): {info['question']}")
+        top = f["top"]
+        if top:
+            lines.append(f"  - top: `{top['id']}` {_quote(top['text'])}")
+        if f["answer"]:
+            a = f["answer"]
+            lines.append(f"  - answer ({'answered' if a['answered'] else 'abstained'}): {_quote(a['text'])}")
+            if info["answer_terms"]:
+                lines.append(f"  - expected terms: {', '.join(info['answer_terms'])}")
+    return "\n".join(lines)
+
+
+def _quote(text: str) -> str:
+    return "“" + " ".join(text.split()).replace("|", "\\|") + "”"
+
+
+def timings_section(results: dict[str, Any]) -> str:
+    rows = [[name, seconds] for name, seconds in results["seconds"].items()]
+    return "## Run times (seconds)\n\n" + table(["step", "seconds"], rows)
+
+
+def render(results: dict[str, Any], qids: list[str], title: str) -> str:
+    """The full Markdown report."""
+    head = [f"# {title}", ""]
+    index = results.get("index")
+    if index:
+        head.append(f"Index: `{index['path']}` built {index['built_at']}, {index['passages']} passages.")
+    if results.get("base_url"):
+        head.append(f"Full system evaluated over HTTP at {results['base_url']}.")
+    n_ans = sum(results["questions"][q]["answerable"] for q in qids)
+    head.append(f"{len(qids)} questions ({n_ans} answerable). Retrieval metrics use ranx on answerable questions; "
+                "relevance comes from the evidence quotes (see `eval/qrels.py`).")
+    body = [tables(results, qids), empty_qrels_section(results), failures_section(results, qids),
+            timings_section(results)]
+    return "\n".join(head) + "\n\n" + "\n\n".join(body) + "\n"
+
+
+def chart(results: dict[str, Any], qids: list[str], path: Path) -> None:
+    """Grouped bars of hit@1, hit@5 and MRR@10 per system, for all / fr / en questions."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = {"all": S.retrieval(results, qids), **S.retrieval_by(results, qids, "language")}
+    systems = list(results["systems"])
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True)
+    width = 0.8 / max(len(systems), 1)
+    for ax, metric in zip(axes, ("hit@1", "hit@5", "MRR@10"), strict=True):
+        for i, name in enumerate(systems):
+            values = [groups[g][name].get(metric) or 0.0 for g in groups]
+            ax.bar([x + i * width for x in range(len(groups))], values, width, label=name)
+        ax.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(groups))], list(groups))
+        ax.set_title(metric)
+        ax.set_ylim(0, 1)
+        ax.grid(axis="y", alpha=0.3)
+    axes[0].legend(loc="lower left", fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
