@@ -21,7 +21,7 @@ from eval import gate
 from eval.qrels import QrelsError
 from eval.questions import QUESTIONS_FILE, QuestionError, load_questions, select
 from eval.remote import RemoteError
-from eval.report import chart, render, tables
+from eval.report import chart, evidence_section, render, tables
 from eval.run import SYSTEMS, run_eval
 from eval.summary import summarise
 from indexer.embed import EmbedderError
@@ -53,7 +53,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--report", type=Path, help="write the Markdown report")
     parser.add_argument("--chart", type=Path, help="write a PNG chart")
     parser.add_argument("--gate", action="store_true", help="check eval/thresholds.toml")
-    parser.add_argument("--thresholds", type=Path, default=gate.THRESHOLDS_FILE, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--thresholds", type=Path, default=gate.THRESHOLDS_FILE, help=argparse.SUPPRESS
+    )
     parser.add_argument("--progress", action="store_true", help="show embedding progress")
     return parser.parse_args(argv)
 
@@ -62,7 +64,9 @@ def systems_of(text: str, need_full: bool) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
     unknown = [n for n in names if n not in SYSTEMS]
     if unknown or not names:
-        raise ValueError(f"--systems: unknown {', '.join(unknown) or '(none)'}; use {','.join(SYSTEMS)}")
+        raise ValueError(
+            f"--systems: unknown {', '.join(unknown) or '(none)'}; use {','.join(SYSTEMS)}"
+        )
     if need_full and "full" not in names:
         raise ValueError("--gate needs the full system in --systems")
     return names
@@ -82,7 +86,9 @@ def evaluate(args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
 
 
 def write_outputs(args: argparse.Namespace, results: dict[str, Any], qids: list[str]) -> None:
-    title = f"Evaluation: {args.split} split" if args.split != "all" else "Evaluation: all questions"
+    title = (
+        f"Evaluation: {args.split} split" if args.split != "all" else "Evaluation: all questions"
+    )
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(render(results, qids, title), encoding="utf-8")
@@ -100,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         results, qids = evaluate(args)
         write_outputs(args, results, qids)
         print(tables(results, qids))
+        print(evidence_section(results))
         failures = gate.check(results, results["thresholds"]) if args.gate else None
     except SETUP_ERRORS as exc:
         print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)

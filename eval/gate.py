@@ -63,7 +63,9 @@ def check(results: dict[str, Any], thresholds: dict[str, float]) -> list[str]:
         elif key in ANSWER_KEYS:
             failures += _below(ANSWER_KEYS[key], answers.get(key), minimum)
     answered = [
-        q for q in qids if not results["questions"][q]["answerable"]
+        q
+        for q in qids
+        if not results["questions"][q]["answerable"]
         and results["answers"].get(q, {}).get("answered")
     ]
     limit = thresholds.get(MAX_ANSWERED, 0.0)

@@ -28,7 +28,9 @@ NO_RESULT = "__no_result__"  # stands in for an empty ranking
 PerQuery = dict[str, dict[str, float]]
 
 
-def retrieval_per_query(qrels: Mapping[str, Mapping[str, int]], ranked: Mapping[str, list[str]]) -> PerQuery:
+def retrieval_per_query(
+    qrels: Mapping[str, Mapping[str, int]], ranked: Mapping[str, list[str]]
+) -> PerQuery:
     """``{qid: {"hit@1": .., "MRR@10": .., ...}}`` for every question of ``qrels``.
 
     ``ranked`` gives each question's passage ids, best first. ranx sees rank-derived scores,
@@ -57,7 +59,9 @@ def _rank_scores(ids: list[str]) -> dict[str, float]:
     return scores or {NO_RESULT: 0.0}
 
 
-def mean_of(per_query: Mapping[str, Mapping[str, float | None]], qids: Iterable[str]) -> dict[str, float | None]:
+def mean_of(
+    per_query: Mapping[str, Mapping[str, float | None]], qids: Iterable[str]
+) -> dict[str, float | None]:
     """Mean of each metric over ``qids`` (questions without a value are skipped);
     ``n`` is the number of questions with values."""
     rows = [per_query[q] for q in qids if q in per_query]

@@ -117,20 +117,32 @@ def empty(qrels: Qrels) -> list[str]:
     return sorted(qid for qid, judged in qrels.items() if not judged)
 
 
-def explain_missing(question: Question, passages: list[PassageLike], texts: Mapping[str, str]) -> str:
-    """Why no passage is relevant to ``question``: uncovered line or too few quote words."""
-    reasons = []
-    for span in evidence_spans(question, texts):
-        where = f"{span.doc_id} line {','.join(map(str, sorted(span.lines)))}"
-        covering = [
-            p
-            for p in passages
-            if p.doc_id == span.doc_id
-            and any(p.line_start <= line <= p.line_end for line in span.lines)
-        ]
-        if not covering:
-            reasons.append(f"{where}: no passage spans this line")
-            continue
-        recall, best = max((token_recall(span.tokens, tokenize(p.text)), p.id) for p in covering)
-        reasons.append(f"{where}: best token recall {recall:.2f} < {MIN_RECALL} ({best})")
-    return "; ".join(reasons)
+def lost_evidence(
+    questions: Iterable[Question], passages: list[PassageLike], texts: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """``{qid: [reason, ...]}`` for every evidence quote that no passage holds.
+
+    A question whose every quote is lost has empty qrels; a question with one quote lost
+    out of several is still judged, but the passages dropped part of its evidence.
+    """
+    tokens = {p.id: set(tokenize(p.text)) for p in passages}
+    lost: dict[str, list[str]] = {}
+    for question in questions:
+        for span in evidence_spans(question, texts) if question.answerable else []:
+            if not any(matches(span, p, tokens[p.id]) for p in passages):
+                lost.setdefault(question.id, []).append(explain(span, passages, tokens))
+    return lost
+
+
+def explain(span: EvidenceSpan, passages: list[PassageLike], tokens: Mapping[str, set[str]]) -> str:
+    """Why no passage matches ``span``: its line is not covered, or too few quote words."""
+    where = f"{span.doc_id} line {','.join(map(str, sorted(span.lines)))}"
+    covering = [
+        p
+        for p in passages
+        if p.doc_id == span.doc_id and any(p.line_start <= n <= p.line_end for n in span.lines)
+    ]
+    if not covering:
+        return f"{where}: no passage spans this line"
+    recall, best = max((token_recall(span.tokens, tokens[p.id]), p.id) for p in covering)
+    return f"{where}: best token recall {recall:.2f} < {MIN_RECALL} ({best})"

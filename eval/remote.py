@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from eval.questions import Question
-from eval.systems import K, AnswerRecord, Run
+from eval.systems import AnswerRecord, K, Run
 from indexer.models import Passage
 
 TIMEOUT_S = 60.0
@@ -87,5 +87,7 @@ class HttpSystem:
         except httpx.HTTPError as exc:
             raise RemoteError(f"{self.base_url}{path}: {exc}") from exc
         if response.status_code != 200:
-            raise RemoteError(f"{self.base_url}{path}: HTTP {response.status_code} {response.text[:200]}")
+            raise RemoteError(
+                f"{self.base_url}{path}: HTTP {response.status_code} {response.text[:200]}"
+            )
         return response.json()

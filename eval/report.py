@@ -72,7 +72,8 @@ def answer_table(results: dict[str, Any], qids: list[str]) -> str:
 
 def tables(results: dict[str, Any], qids: list[str]) -> str:
     """Every table (what ``python -m eval`` prints)."""
-    parts = [f"## Retrieval, overall (answerable questions)\n\n{retrieval_table(S.retrieval(results, qids))}"]
+    overall = retrieval_table(S.retrieval(results, qids))
+    parts = [f"## Retrieval, overall (answerable questions)\n\n{overall}"]
     splits = S.values_of(results, "split", qids)
     if len(splits) > 1:
         for split, means in S.retrieval_by(results, qids, "split").items():
@@ -87,12 +88,23 @@ def tables(results: dict[str, Any], qids: list[str]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def empty_qrels_section(results: dict[str, Any]) -> str:
-    lines = ["## Answerable questions without any relevant passage (empty qrels)", ""]
+def evidence_section(results: dict[str, Any]) -> str:
+    """Answerable questions with empty qrels, and evidence quotes no passage holds."""
+    lines = [
+        "## Lost evidence",
+        "",
+        "Empty qrels = an answerable question none of whose quotes any passage holds "
+        "(the chunking or the line spans lost it); a lost quote of a multi-quote "
+        "question still leaves the question judged.",
+        "",
+    ]
     for name, system in results["systems"].items():
-        missing = system["empty_qrels"]
-        lines.append(f"- **{name}** ({system['passages']} passages): {len(missing) or 'none'}")
-        lines += [f"  - {qid}: {reason}" for qid, reason in missing.items()]
+        empty, lost = system["empty_qrels"], system["lost_evidence"]
+        lines.append(
+            f"- **{name}** ({system['passages']} passages): "
+            f"empty qrels: {', '.join(empty) or 'none'}; lost quotes: {len(lost) or 'none'}"
+        )
+        lines += [f"  - {qid}: {reason}" for qid, reasons in lost.items() for reason in reasons]
     return "\n".join(lines)
 
 
@@ -102,13 +114,18 @@ def failures_section(results: dict[str, Any], qids: list[str]) -> str:
     for f in failed:
         info, why = f["info"], [w for w in ("missed", "wrong") if f[w]]
         what = " + ".join({"missed": "hit@5 miss", "wrong": "wrong answer"}[w] for w in why)
-        lines.append(f"- **{f['id']}** ({info['split']}, {info['language']}, {info['category']}; {what}): {info['question']}")
+        lines.append(
+            f"- **{f['id']}** ({info['split']}, {info['language']}, {info['category']}; "
+            f"{what}): {info['question']}"
+        )
         top = f["top"]
         if top:
             lines.append(f"  - top: `{top['id']}` {_quote(top['text'])}")
         if f["answer"]:
             a = f["answer"]
-            lines.append(f"  - answer ({'answered' if a['answered'] else 'abstained'}): {_quote(a['text'])}")
+            lines.append(
+                f"  - answer ({'answered' if a['answered'] else 'abstained'}): {_quote(a['text'])}"
+            )
             if info["answer_terms"]:
                 lines.append(f"  - expected terms: {', '.join(info['answer_terms'])}")
     return "\n".join(lines)
@@ -128,14 +145,22 @@ def render(results: dict[str, Any], qids: list[str], title: str) -> str:
     head = [f"# {title}", ""]
     index = results.get("index")
     if index:
-        head.append(f"Index: `{index['path']}` built {index['built_at']}, {index['passages']} passages.")
+        head.append(
+            f"Index: `{index['path']}` built {index['built_at']}, {index['passages']} passages."
+        )
     if results.get("base_url"):
         head.append(f"Full system evaluated over HTTP at {results['base_url']}.")
     n_ans = sum(results["questions"][q]["answerable"] for q in qids)
-    head.append(f"{len(qids)} questions ({n_ans} answerable). Retrieval metrics use ranx on answerable questions; "
-                "relevance comes from the evidence quotes (see `eval/qrels.py`).")
-    body = [tables(results, qids), empty_qrels_section(results), failures_section(results, qids),
-            timings_section(results)]
+    head.append(
+        f"{len(qids)} questions ({n_ans} answerable). Retrieval metrics use ranx on answerable "
+        "questions; relevance comes from the evidence quotes (see `eval/qrels.py`)."
+    )
+    body = [
+        tables(results, qids),
+        evidence_section(results),
+        failures_section(results, qids),
+        timings_section(results),
+    ]
     return "\n".join(head) + "\n\n" + "\n\n".join(body) + "\n"
 
 
@@ -154,7 +179,9 @@ def chart(results: dict[str, Any], qids: list[str], path: Path) -> None:
         for i, name in enumerate(systems):
             values = [groups[g][name].get(metric) or 0.0 for g in groups]
             ax.bar([x + i * width for x in range(len(groups))], values, width, label=name)
-        ax.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(groups))], list(groups))
+        ax.set_xticks(
+            [x + width * (len(systems) - 1) / 2 for x in range(len(groups))], list(groups)
+        )
         ax.set_title(metric)
         ax.set_ylim(0, 1)
         ax.grid(axis="y", alpha=0.3)

@@ -7,8 +7,9 @@ subset of questions, so one run serves the report, the JSON output and the gate.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypeVar
 
 from eval import qrels as qrels_mod
 from eval.metrics import judge_answer, retrieval_per_query
@@ -17,12 +18,14 @@ from eval.remote import HttpSystem
 from eval.systems import AnswerRecord, Bm25System, DenseSystem, FullSystem, PeerSystem, System
 from indexer.embed import Embedder, make_embedder
 from indexer.load import load_collection
+from indexer.models import Document
 from indexer.settings import Settings
 from service.engine import Engine, load_engine
 
 SYSTEMS = ("peer", "bm25", "dense", "full")
 SNIPPET = 120
 ANSWER_K = 5
+T = TypeVar("T")
 
 
 class Clock:
@@ -31,7 +34,8 @@ class Clock:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
 
-    def time(self, name: str, fn, *args: Any) -> Any:
+    def time(self, name: str, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)``, its duration added to ``seconds[name]``."""
         start = time.perf_counter()
         value = fn(*args)
         self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 3)
@@ -61,20 +65,36 @@ def run_eval(
         "seconds": clock.seconds,
     }
     for name in names:
-        system = clock.time(f"{name}: build", _make, name, engine, documents, settings, base_url, progress)
-        run = clock.time(f"{name}: retrieve", system.retrieve, questions)
-        answers = clock.time(f"{name}: answer", system.answer, questions, ANSWER_K) if name == "full" else {}
-        judged = clock.time(f"{name}: qrels", qrels_mod.derive_qrels, questions, system.passages, texts)
-        results["systems"][name] = _system_result(system, run, judged, questions, texts)
-        if answers:
-            results["answers"] = _answer_results(questions, answers, judged)
+        system = clock.time(
+            f"{name}: build", _make, name, engine, documents, settings, base_url, progress
+        )
+        _evaluate(system, questions, texts, clock, results)
     return results
+
+
+def _evaluate(
+    system: System,
+    questions: list[Question],
+    texts: dict[str, str],
+    clock: Clock,
+    results: dict[str, Any],
+) -> None:
+    """Retrieve (and answer, for the full system), judge, and store into ``results``."""
+    name = system.name
+    run = clock.time(f"{name}: retrieve", system.retrieve, questions)
+    answers = {}
+    if isinstance(system, FullSystem | HttpSystem):
+        answers = clock.time(f"{name}: answer", system.answer, questions, ANSWER_K)
+    judged = clock.time(f"{name}: qrels", qrels_mod.derive_qrels, questions, system.passages, texts)
+    results["systems"][name] = _system_result(system, run, judged, questions, texts)
+    if answers:
+        results["answers"] = _answer_results(questions, answers, judged)
 
 
 def _make(
     name: str,
     engine: Engine | None,
-    documents: list,
+    documents: list[Document],
     settings: Settings,
     base_url: str | None,
     progress: bool,
@@ -112,17 +132,14 @@ def _system_result(
     system: System, run: dict, judged: dict, questions: list[Question], texts: dict[str, str]
 ) -> dict[str, Any]:
     ranked = {qid: [p.id for p, _ in hits] for qid, hits in run.items()}
-    missing = qrels_mod.empty(judged)
-    by_id = {q.id: q for q in questions}
     return {
         "passages": len(system.passages),
         "per_query": retrieval_per_query(judged, ranked),
         "runs": {qid: [[p.id, round(s, 6)] for p, s in hits] for qid, hits in run.items()},
         "top": {qid: _top(hits, judged.get(qid, {})) for qid, hits in run.items()},
         "relevant": {qid: sorted(rel) for qid, rel in judged.items()},
-        "empty_qrels": {
-            qid: qrels_mod.explain_missing(by_id[qid], system.passages, texts) for qid in missing
-        },
+        "empty_qrels": qrels_mod.empty(judged),
+        "lost_evidence": qrels_mod.lost_evidence(questions, system.passages, texts),
     }
 
 

@@ -25,12 +25,12 @@ def values_of(results: dict[str, Any], field: str, qids: list[str]) -> list[str]
 
 def retrieval(results: dict[str, Any], qids: list[str]) -> dict[str, Means]:
     """``{system: {"hit@1": .., ..., "n": ..}}`` over the answerable questions of ``qids``."""
-    return {
-        name: mean_of(system["per_query"], qids) for name, system in results["systems"].items()
-    }
+    return {name: mean_of(system["per_query"], qids) for name, system in results["systems"].items()}
 
 
-def retrieval_by(results: dict[str, Any], qids: list[str], field: str) -> dict[str, dict[str, Means]]:
+def retrieval_by(
+    results: dict[str, Any], qids: list[str], field: str
+) -> dict[str, dict[str, Means]]:
     """``{value of field: {system: means}}``, e.g. by "language" or "category"."""
     return {
         value: retrieval(results, [q for q in qids if results["questions"][q][field] == value])
@@ -41,9 +41,7 @@ def retrieval_by(results: dict[str, Any], qids: list[str], field: str) -> dict[s
 def answers(results: dict[str, Any], qids: list[str]) -> dict[str, float | int | None]:
     """Answer accuracy, citation correctness, abstention precision/recall over ``qids``."""
     judgements = [
-        AnswerJudgement(
-            a["answerable"], a["answered"], a["correct"], a["citation_ok"]
-        )
+        AnswerJudgement(a["answerable"], a["answered"], a["correct"], a["citation_ok"])
         for q in qids
         if (a := results["answers"].get(q)) is not None
     ]
@@ -89,6 +87,14 @@ def failures(results: dict[str, Any], qids: list[str]) -> list[dict[str, Any]]:
             or (not info["answerable"] and answer["answered"])
         )
         if missed or wrong:
-            failed.append({"id": qid, "info": info, "missed": missed, "wrong": wrong,
-                           "top": full["top"].get(qid), "answer": answer})
+            failed.append(
+                {
+                    "id": qid,
+                    "info": info,
+                    "missed": missed,
+                    "wrong": wrong,
+                    "top": full["top"].get(qid),
+                    "answer": answer,
+                }
+            )
     return failed

@@ -11,7 +11,7 @@ from pathlib import Path
 from indexer.embed import EmbedderError, make_embedder
 from indexer.ingest import ingest
 from indexer.load import CorpusError
-from indexer.settings import Settings
+from indexer.settings import Settings, load_settings
 from indexer.store import IndexError_, build_index, is_stale
 
 
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         if v is not None
     }
     try:
-        settings = Settings(**overrides)
+        settings = load_settings(**overrides)
         return args.func(settings, args)
     except (CorpusError, EmbedderError, IndexError_, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 import numpy as np
@@ -68,7 +71,8 @@ class SentenceTransformerEmbedder:
                 "pip install torch==2.13.0 && pip install -e '.[st]'"
             ) from exc
         try:
-            self._model = SentenceTransformer(name, device="cpu")
+            with _quiet_loggers("sentence_transformers", "transformers", "huggingface_hub"):
+                self._model = SentenceTransformer(name, device="cpu")
         except Exception as exc:  # the library raises OSError, ValueError, HF errors...
             raise EmbedderError(f"cannot load sentence-transformers model {name!r}: {exc}") from exc
         is_e5 = "e5" in name.lower()
@@ -79,7 +83,9 @@ class SentenceTransformerEmbedder:
             passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")
         )
         self.id = f"st:{name}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None)
+        dimension = dimension or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.query_prefix + t for t in texts])
@@ -101,6 +107,20 @@ def make_embedder(
     if spec.startswith("st:") and len(spec) > 3:
         return SentenceTransformerEmbedder(spec[3:], query_prefix, passage_prefix)
     raise EmbedderError(f"unknown embedder {spec!r}: use '{E5_SPEC}' or 'st:<model name or path>'")
+
+
+@contextmanager
+def _quiet_loggers(*names: str) -> Iterator[None]:
+    """Silence library warnings while a model loads: errors are reported as one line."""
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
 
 
 def _as_matrix(vectors, dim: int) -> np.ndarray:

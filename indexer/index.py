@@ -57,7 +57,10 @@ def load_index(index_dir: Path, embedder_id: str) -> Index:
             f"{directory} cannot be read ({exc}): run `python -m indexer build`"
         ) from exc
     if len(dense) != len(passages):
-        raise IndexCorruptError(f"{directory}: {len(dense)} vectors for {len(passages)} passages")
+        raise IndexCorruptError(
+            f"{directory}: {len(dense)} vectors for {len(passages)} passages: "
+            "run `python -m indexer build`"
+        )
     return Index(
         directory,
         manifest,

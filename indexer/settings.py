@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -58,6 +58,23 @@ class Settings(BaseSettings):
         return self.cache_dir / "embeddings"
 
 
+class SettingsError(ValueError):
+    """A setting from the environment or the command line is invalid (one-line message)."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment with ``overrides``; raises SettingsError on bad values."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc'])} (TRAITE_{str(e['loc'][0]).upper()}): "
+            f"{e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        ]
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None
+
+
 @cache
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

@@ -9,7 +9,7 @@ from pathlib import Path
 import uvicorn
 
 from indexer.embed import EmbedderError
-from indexer.settings import Settings
+from indexer.settings import load_settings
 from indexer.store import IndexError_
 from service.engine import load_engine
 from service.main import create_app
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     overrides = {"host": args.host, "port": args.port, "index_dir": args.index_dir}
     try:
-        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+        settings = load_settings(**overrides)
         engine = load_engine(settings)
     except (IndexError_, EmbedderError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

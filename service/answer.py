@@ -190,21 +190,24 @@ class Answerer:
         best = max((h.dense_score or 0.0 for h in hits[:3]), default=0.0)
         wanted = self.searcher.index.lexical.idf(list(set(tokenize(query.lexical_text))))
         scored = [
-            (self._sentence_score(s, wanted, query, rank), rank, s)
+            (self._sentence_score(window, wanted, query, rank) - 0.4 * (size - 1), rank, window)
             for rank, hit in enumerate(citations[:3])
-            for s in _sentences(hit.passage.text)
+            for window, size in _windows(_sentences(hit.passage.text))
         ]
         if not scored or best < self.min_score:
             return Answer(NOT_FOUND[query.language], False, citations)
         score, rank, sentence = max(scored, key=lambda t: t[0])
         if score < MIN_SENTENCE_SCORE:
             return Answer(NOT_FOUND[query.language], False, citations)
-        title = self._title(citations[rank].passage.doc_id, query.language)
+        passage = citations[rank].passage
+        if passage.kind == "task":
+            sentence = _deliverable_summary(passage.text)
+        title = self._title(passage.doc_id, query.language)
         if query.language == "en":
-            return Answer(
-                f"According to “{title}” (French text): “{sentence}” [{rank + 1}]", True, citations
-            )
-        return Answer(f"Selon « {title} » : « {sentence} » [{rank + 1}]", True, citations)
+            text = f"According to “{title}” (French text): “{sentence}” [{rank + 1}]"
+        else:
+            text = f"Selon « {title} » : « {sentence} » [{rank + 1}]"
+        return Answer(text, True, citations)
 
     @staticmethod
     def _sentence_score(sentence: str, wanted: dict[str, float], query: Query, rank: int) -> float:
@@ -223,6 +226,19 @@ class Answerer:
     def _title(self, doc_id: str, language: str) -> str:
         doc = next(d for d in self.searcher.index.documents if d["id"] == doc_id)
         return doc["title_en"] if language == "en" else doc["title"]
+
+
+def _windows(sentences: list[str]) -> list[tuple[str, int]]:
+    """Each sentence alone and with the next one: an answer often needs both."""
+    singles = [(s, 1) for s in sentences]
+    pairs = [(f"{a} {b}", 2) for a, b in zip(sentences, sentences[1:], strict=False)]
+    return singles + pairs
+
+
+def _deliverable_summary(text: str) -> str:
+    """A task passage minus its task title line: deliverable, calendar, status, responsible."""
+    lines = text.split("\n")
+    return " · ".join(lines[1:]) if len(lines) > 1 else text
 
 
 def _sentences(text: str) -> list[str]:

@@ -28,10 +28,19 @@ class Query:
     organisations: list[str] = field(default_factory=list)  # glossary codes mentioned
     intents: set[str] = field(default_factory=set)  # keys of service/data/intents.json
     expansions: list[str] = field(default_factory=list)  # French terms for the lexical query
+    organisation_names: list[str] = field(default_factory=list)  # "GRC (Gendarmerie royale…)"
 
     @property
     def lexical_text(self) -> str:
         return " ".join([self.text, *self.expansions])
+
+    @property
+    def dense_text(self) -> str:
+        """The question, with the French names of the organisations it mentions: the corpus
+        says GRC where an English question says RCMP."""
+        if not self.organisation_names:
+            return self.text
+        return f"{self.text} ({'; '.join(self.organisation_names)})"
 
 
 @cache
@@ -47,13 +56,17 @@ def _intents() -> dict[str, list[str]]:
     return {k: [fold(w) for w in v] for k, v in data.items() if k != "comment"}
 
 
-def detect_language(text: str) -> str:
-    """ "en" when English function words outnumber French ones, else "fr"."""
+def detect_language(text: str, english_terms: int = 0) -> str:
+    """Return "en" when English function words outnumber French ones, else "fr".
+
+    ``english_terms`` (English domain phrases found in the text) decides a tie, so keyword
+    queries such as "labour officials training" count as English.
+    """
     words = [fold(w) for w in WORD.findall(text)]
     fr_words, en_words = _language_words()
     fr = sum(w in fr_words for w in words) + 2 * len(FRENCH_MARKS.findall(text))
     en = sum(w in en_words for w in words)
-    return "en" if en > fr else "fr"
+    return "en" if en > fr or (en == fr and english_terms > 0) else "fr"
 
 
 def detect_intents(text: str) -> set[str]:
@@ -63,10 +76,11 @@ def detect_intents(text: str) -> set[str]:
 
 def analyse(text: str, glossary: Glossary, terms: TermTranslator, known_tasks: set[str]) -> Query:
     """Parse ``text`` into a Query. ``known_tasks`` are the task ids of the index."""
-    language = detect_language(text)
+    translated = terms.translate(text)
+    language = detect_language(text, len(translated))
     task_ids = [t for t in dict.fromkeys(TASK_ID.findall(text)) if t in known_tasks]
-    organisations = glossary.find(text)
-    expansions = [glossary.display(code, "fr") for code in organisations]
-    if language == "en":
-        expansions += terms.translate(text)
-    return Query(text, language, task_ids, organisations, detect_intents(text), expansions)
+    organisations = glossary.find(text, kinds={"organisation", "program"})
+    names = [glossary.display(code, "fr") for code in organisations]
+    expansions = names + (translated if language == "en" else [])
+    intents = detect_intents(text)
+    return Query(text, language, task_ids, organisations, intents, expansions, names)

@@ -72,7 +72,7 @@ class Searcher:
     ) -> list[tuple[Query, list[Hit]]]:
         """Search several queries with one embedding call."""
         queries = [self.analyse(t) for t in texts]
-        vectors = self.embedder.embed_queries([q.text for q in queries])
+        vectors = self.embedder.embed_queries([q.dense_text for q in queries])
         return [
             (q, self._search_one(q, v, k, filters)) for q, v in zip(queries, vectors, strict=True)
         ]
@@ -121,7 +121,7 @@ class Searcher:
             score += TASK_BOOST
             hit.matched.append(f"task {passage.task_id}")
         shared = [o for o in query.organisations if o in passage.organisations]
-        if shared:
+        if shared and query.intents & {"responsible", "task_list"}:
             score += ORG_BOOST
             hit.matched += [f"organisation {o}" for o in shared]
         return score

@@ -31,32 +31,45 @@ class SecurityMiddleware:
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
             return await _too_large(send, self.max_body_bytes)
-        received = 0
+        body = await _read_body(receive, self.max_body_bytes)
+        if body is None:
+            return await _too_large(send, self.max_body_bytes)
+        replayed = False
 
-        async def limited_receive():
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise BodyTooLarge
-            return message
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()  # the app waits for a disconnect after the body
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
 
         async def send_with_headers(message):
-            if message["type"] == "http.response.start" and not scope["path"].startswith(
-                DOCS_PATHS
-            ):
+            path = scope["path"]
+            if message["type"] == "http.response.start" and not path.startswith(DOCS_PATHS):
                 message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
             await send(message)
 
-        try:
-            await self.app(scope, limited_receive, send_with_headers)
-        except BodyTooLarge:
-            await _too_large(send, self.max_body_bytes)
+        await self.app(scope, replay, send_with_headers)
 
 
-class BodyTooLarge(Exception):
-    pass
+async def _read_body(receive, limit: int) -> bytes | None:
+    """The whole request body, or None as soon as it grows past ``limit`` bytes.
+
+    Bodies are small JSON documents here, so reading them before the app is cheap, and a
+    streamed (chunked) body over the limit is refused like one with a large Content-Length.
+    """
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
 
 
 async def _too_large(send, limit: int) -> None:

@@ -212,4 +212,3 @@ def test_source_lines_contain_the_passage_words(
             missing = sorted({t for t in tokens if t not in source})
             failures.append(f"{p.id} lines {p.line_start}-{p.line_end}: {found:.0%}, {missing[:8]}")
     assert not failures, "\n".join(failures)
-

@@ -306,7 +306,7 @@ def test_markdown_footnotes_are_their_own_blocks(plan: Structure) -> None:
     for note in notes:
         assert note.kind == "footnote" and note.line_start == note.line_end
         assert plan.doc.lines[note.line_start - 1].startswith("¹²³⁴⁵⁶"[int(note.marker) - 1])
-        assert not note.text[0] in "¹²³⁴⁵⁶⁷⁸⁹⁰"
+        assert note.text[0] not in "¹²³⁴⁵⁶⁷⁸⁹⁰"
     for block in all_blocks(plan):
         assert not block.text.startswith(("¹ ", "² ", "³ ", "⁴ ", "⁵ ", "⁶ "))
 
