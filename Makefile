@@ -56,7 +56,7 @@ test: $(TEST_STAMP) browser lint
 	$(MAKE) --no-print-directory eval-gate
 
 eval-gate: index
-	$(PY) -m eval --split test --gate
+	$(PY) -m eval --split test --systems full --gate
 
 eval: index
 	$(PY) -m eval --split all --report eval/report.md --json eval/out/results.json --chart eval/results.png

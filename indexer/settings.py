@@ -26,14 +26,15 @@ class Settings(BaseSettings):
     hnsw_threshold: int = Field(20_000, ge=1)  # above this many passages, FAISS HNSW replaces flat
 
     # Retrieval
-    rrf_k: int = Field(60, ge=1)
+    rrf_k: int = Field(20, ge=1)
     dense_weight: float = Field(1.0, ge=0)
     lexical_weight_fr: float = Field(1.0, ge=0)
-    lexical_weight_en: float = Field(0.5, ge=0)
+    lexical_weight_en: float = Field(0.2, ge=0)
     candidates: int = Field(100, ge=10, le=1000)
 
     # Answers
     min_answer_score: float = Field(0.80, ge=0, le=1)  # dense cosine needed to answer
+    min_sentence_score: float = Field(3.0, ge=0)  # calibrated on the dev split (eval)
 
     # Service
     host: str = "127.0.0.1"

@@ -18,7 +18,11 @@ from service.search import Hit, Searcher
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[«(\"'A-ZÀ-Ý0-9-])|\n+")
 NUMBER = re.compile(r"\d+(?:[ ,.]\d{3})*")
 YEAR = re.compile(r"(19|20)\d\d")
-MIN_SENTENCE_SCORE = 1.5  # the best sentence must hold a fair share of the question
+MONTHS = (
+    "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+)
+DATE_OR_ORDINAL = re.compile(rf"(?:e|er|ème|\^|\s+(?:{MONTHS})\b)", re.IGNORECASE)
 TASK_INTENTS = {"responsible", "status", "calendar", "description"}
 NOT_FOUND = {
     "fr": "Je n'ai pas trouvé de réponse à cette question dans les rapports. "
@@ -36,9 +40,10 @@ class Answer:
 
 
 class Answerer:
-    def __init__(self, searcher: Searcher, min_score: float) -> None:
+    def __init__(self, searcher: Searcher, min_score: float, min_sentence_score: float) -> None:
         self.searcher = searcher
         self.min_score = min_score
+        self.min_sentence_score = min_sentence_score
         self.glossary: Glossary = searcher.index.glossary
         self.tasks = {task.id: task for _, task in searcher.index.tasks}
 
@@ -197,7 +202,11 @@ class Answerer:
         if not scored or best < self.min_score:
             return Answer(NOT_FOUND[query.language], False, citations)
         score, rank, sentence = max(scored, key=lambda t: t[0])
-        if score < MIN_SENTENCE_SCORE:
+        if (
+            score < self.min_sentence_score
+            or _misses_numbers(query.text, sentence)
+            or ("quantity" in query.intents and not _counts(sentence))
+        ):
             return Answer(NOT_FOUND[query.language], False, citations)
         passage = citations[rank].passage
         if passage.kind == "task":
@@ -219,13 +228,28 @@ class Answerer:
         asked = set(NUMBER.findall(query.text))
         found = set(NUMBER.findall(sentence))
         score += 1.0 * len(asked & found)
-        if "quantity" in query.intents and any(not YEAR.fullmatch(n) for n in found - asked):
+        if "quantity" in query.intents and set(_counts(sentence)) - asked:
             score += 1.0
         return score + 0.3 / (1 + rank)
 
     def _title(self, doc_id: str, language: str) -> str:
         doc = next(d for d in self.searcher.index.documents if d["id"] == doc_id)
         return doc["title_en"] if language == "en" else doc["title"]
+
+
+def _misses_numbers(question: str, evidence: str) -> bool:
+    """A number the question names (a year, an amount) must be in the evidence: a question
+    about 2019 is not answered by a sentence about 2014."""
+    return bool(set(NUMBER.findall(question)) - set(NUMBER.findall(evidence)))
+
+
+def _counts(text: str) -> list[str]:
+    """Numbers that can answer "how many": not years, days of a month or ordinals."""
+    return [
+        m.group(0)
+        for m in NUMBER.finditer(text)
+        if not YEAR.fullmatch(m.group(0)) and not DATE_OR_ORDINAL.match(text, m.end())
+    ]
 
 
 def _windows(sentences: list[str]) -> list[tuple[str, int]]:

@@ -30,7 +30,9 @@ def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
     )
     index = load_index(settings.index_dir, embedder.id)
     searcher = Searcher(index, embedder, settings)
-    return Engine(index, searcher, Answerer(searcher, settings.min_answer_score))
+    return Engine(
+        index, searcher, Answerer(searcher, settings.min_answer_score, settings.min_sentence_score)
+    )
 
 
 class EngineHolder:

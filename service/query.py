@@ -36,11 +36,10 @@ class Query:
 
     @property
     def dense_text(self) -> str:
-        """The question, with the French names of the organisations it mentions: the corpus
-        says GRC where an English question says RCMP."""
-        if not self.organisation_names:
-            return self.text
-        return f"{self.text} ({'; '.join(self.organisation_names)})"
+        """The question with the French of its organisations (the corpus says GRC where an
+        English question says RCMP) and, for English, of its domain terms."""
+        extra = self.expansions if self.language == "en" else self.organisation_names
+        return f"{self.text} ({'; '.join(extra)})" if extra else self.text
 
 
 @cache
