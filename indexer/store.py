@@ -79,6 +79,7 @@ def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -
         staging.mkdir()
         _write(staging, collection, vectors, settings)
         manifest = _manifest(collection, embedder, staging, len(embedded), started)
+        manifest["config"] = _config(settings)
         _write_json(staging / MANIFEST, manifest)
         staging.rename(target)
         _publish(settings.index_dir, target)
@@ -222,7 +223,18 @@ def is_stale(settings: Settings, embedder_id: str) -> str | None:
 
     current = {d.id: d.sha256 for d in load_collection(settings.corpus_dir)}
     indexed = {k: v["sha256"] for k, v in manifest.get("documents", {}).items()}
-    return None if current == indexed else "corpus changed"
+    if current != indexed:
+        return "corpus changed"
+    for name in (GLOSSARY_FILE, TERMS_FILE):
+        if manifest.get("files", {}).get(name) != _sha256(settings.corpus_dir / name):
+            return f"{name} changed"
+    if manifest.get("config") != _config(settings):
+        return "chunking settings changed"
+    return None
+
+
+def _config(settings: Settings) -> dict[str, int]:
+    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -195,8 +195,13 @@ class Answerer:
         best = max((h.dense_score or 0.0 for h in hits[:3]), default=0.0)
         wanted = self.searcher.index.lexical.idf(list(set(tokenize(query.lexical_text))))
         scored = [
-            (self._sentence_score(window, wanted, query, rank) - 0.4 * (size - 1), rank, window)
+            (
+                self._sentence_score(window, heading, wanted, query, rank) - 0.4 * (size - 1),
+                rank,
+                window,
+            )
             for rank, hit in enumerate(citations[:3])
+            for heading in [hit.passage.section_path[-1] if hit.passage.section_path else ""]
             for window, size in _windows(_sentences(hit.passage.text))
         ]
         if not scored or best < self.min_score:
@@ -219,10 +224,13 @@ class Answerer:
         return Answer(text, True, citations)
 
     @staticmethod
-    def _sentence_score(sentence: str, wanted: dict[str, float], query: Query, rank: int) -> float:
-        """IDF-weighted share of the question's words found in ``sentence``, plus a bonus for
-        a number of the question (a year) and, for "how many" questions, for another number."""
-        tokens = set(tokenize(sentence))
+    def _sentence_score(
+        sentence: str, heading: str, wanted: dict[str, float], query: Query, rank: int
+    ) -> float:
+        """IDF-weighted share of the question's words found in ``sentence`` or in the heading
+        of its section (its context), plus a bonus for a number of the question (a year) and,
+        for "how many" questions, for another number."""
+        tokens = set(tokenize(sentence)) | set(tokenize(heading))
         total = sum(wanted.values()) or 1.0
         score = 4.0 * sum(w for t, w in wanted.items() if t in tokens) / total
         asked = set(NUMBER.findall(query.text))

@@ -158,7 +158,7 @@ def test_ask_which_tasks_an_organisation_is_responsible_for(client: TestClient) 
 
 
 def test_ask_how_many_arrests(client: TestClient) -> None:
-    body = ask(client, "How many people were arrested in Project COMBATIVE?")
+    body = ask(client, "Combien de personnes ont été arrêtées dans le cadre du projet COMBATIVE ?")
     assert body["answered"] is True
     assert "29" in body["answer"] and "COMBATIVE" in body["citations"][0]["section"]
 
