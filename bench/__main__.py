@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
             index_dir,
             requests_per_cell=20 if args.quick else 100,
             load_requests=args.load_requests if load else 0,
+            load_concurrency=args.load_concurrency,
             load_time_limit=args.load_time_limit,
         )
     sections.append(_latency_section(report))
@@ -58,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         help="run the load test (default: on, off with --quick)",
     )
     parser.add_argument("--load-requests", type=int, default=5000)
+    parser.add_argument("--load-concurrency", type=int, default=32)
     parser.add_argument("--load-time-limit", type=float, default=3600.0, help="seconds")
     return parser
 

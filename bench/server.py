@@ -96,23 +96,27 @@ class RssSampler:
     def rss(self) -> int:
         return self._process.memory_info().rss
 
+    def _sample(self) -> bool:
+        """Record one sample; False once the process is gone."""
+        try:
+            self.samples.append(self.rss())
+            return True
+        except psutil.Error:
+            return False
+
     def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.samples.append(self.rss())
-            except psutil.Error:
-                return
+        while not self._stop.is_set() and self._sample():
             self._stop.wait(self.interval)
 
     def __enter__(self) -> RssSampler:
-        self.samples.append(self.rss())
+        self._sample()
         self._thread.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
-        self.samples.append(self.rss())
+        self._sample()
 
     @property
     def start(self) -> int:

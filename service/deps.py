@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -24,12 +24,20 @@ def get_engine(request: Request) -> Engine:
     return request.app.state.holder.current
 
 
-def search_slot(request: Request) -> Iterator[None]:
-    """At most ``max_concurrent_searches`` searches run at once; others wait, then get 503."""
-    slots: threading.BoundedSemaphore = request.app.state.slots
+async def search_slot(request: Request) -> AsyncIterator[None]:
+    """At most ``max_concurrent_searches`` searches run at once; others wait, then get 503.
+
+    Waiting happens on the event loop, not in a worker thread, so queued requests never
+    starve the running ones of threads.
+    """
+    slots: asyncio.Semaphore = request.app.state.slots
     timeout = request.app.state.settings.search_timeout_s
-    if not slots.acquire(timeout=timeout):
-        raise HTTPException(503, f"the service is busy: no search slot within {timeout:g} s, retry")
+    try:
+        await asyncio.wait_for(slots.acquire(), timeout)
+    except TimeoutError:
+        raise HTTPException(
+            503, f"the service is busy: no search slot within {timeout:g} s, retry"
+        ) from None
     try:
         yield
     finally:

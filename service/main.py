@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import asyncio
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.holder = EngineHolder(settings, engine)
-    app.state.slots = threading.BoundedSemaphore(settings.max_concurrent_searches)
+    app.state.slots = asyncio.Semaphore(settings.max_concurrent_searches)
     for module in (health, search, documents, tasks, glossary, admin, page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -166,7 +166,7 @@ def test_malformed_glossary(tmp_path: Path, data: object, message: str) -> None:
 def test_translate(translator: TermTranslator) -> None:
     assert translator.translate(
         "How many temporary resident permits were issued to victims of human trafficking?"
-    ) == ["combien", "permis de séjour temporaire", "victimes", "traite de personnes"]
+    ) == ["combien", "permis de séjour temporaire", "délivrés", "victimes", "traite de personnes"]
     assert translator.translate("Forced LABOR and forced labour") == ["travail forcé"]
     assert translator.translate("Which tasks are on hold?") == ["tâches", "en suspens"]
     assert translator.translate("nothing relevant") == []
@@ -175,7 +175,7 @@ def test_translate(translator: TermTranslator) -> None:
 
 def test_terms_file_is_clean() -> None:
     terms = json.loads((CORPUS / "terms_en_fr.json").read_text(encoding="utf-8"))["terms"]
-    assert 150 <= len(terms) <= 300
+    assert len(terms) >= 150
     assert all(t["en"] == t["en"].lower() and t["fr"] == t["fr"].lower() for t in terms)
     assert sum(" " in t["en"] for t in terms) >= 100  # multi-word phrases are first-class
 

@@ -22,8 +22,10 @@ def reload_index(
     expected = settings.reload_token
     if not expected:
         raise HTTPException(403, "reload is disabled: set TRAITE_RELOAD_TOKEN to enable it")
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), expected.encode()):
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer":
+        given = ""
+    if not hmac.compare_digest(given.strip().encode(), expected.encode()):
         raise HTTPException(401, "missing or wrong reload token")
     engine = holder.reload()
     return Health(
