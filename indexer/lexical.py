@@ -19,7 +19,8 @@ STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.json"
 
 
 @cache
-def _stopwords() -> frozenset[str]:
+def stopwords() -> frozenset[str]:
+    """French and English stop words, accent-folded."""
     data = json.loads(STOPWORDS_FILE.read_text(encoding="utf-8"))
     return frozenset(fold(w) for w in data["fr"] + data["en"])
 
@@ -29,15 +30,20 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("french")
 
 
+def stem(word: str) -> str:
+    """French Snowball stem of an accent-folded word."""
+    return _stemmer().stemWord(word)
+
+
 def tokenize(text: str) -> list[str]:
     """Folded, stop-word-free, stemmed tokens of ``text``; a word with an elided article
     (``l'atelier``) gives the word alone."""
     tokens = []
     for raw in TOKEN.findall(fold(text.replace("’", "'"))):
         word = raw.split("'", 1)[1] if re.match(r"^[a-z]{1,2}'", raw) else raw
-        if word in _stopwords() or (len(word) == 1 and not word.isdigit()):
+        if word in stopwords() or (len(word) == 1 and not word.isdigit()):
             continue
-        tokens.append(word if word[0].isdigit() else _stemmer().stemWord(word))
+        tokens.append(word if word[0].isdigit() else stem(word))
     return tokens
 
 

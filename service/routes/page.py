@@ -7,21 +7,18 @@ on citation markers, both built from escaped text with ``markupsafe``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-import Stemmer
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
 from indexer.clean import fold
-from indexer.lexical import STOPWORDS_FILE
+from indexer.lexical import stem, stopwords
 from indexer.models import Passage as PassageRecord
 from service.deps import EngineDep, SettingsDep, SlotDep
 from service.engine import Engine
@@ -164,26 +161,15 @@ def switch_links(text: str | None) -> dict[str, str]:
 # --- highlighting --------------------------------------------------------------------------
 
 
-@cache
-def _stopwords() -> frozenset[str]:
-    data = json.loads(STOPWORDS_FILE.read_text(encoding="utf-8"))
-    return frozenset(fold(w) for w in data["fr"] + data["en"])
-
-
-@cache
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("french")
-
-
 def _key(word: str) -> str:
     folded = fold(word)
-    return folded if folded[0].isdigit() else _stemmer().stemWord(folded)
+    return folded if folded[0].isdigit() else stem(folded)
 
 
 def query_keys(texts: Iterable[str]) -> frozenset[str]:
     """Match keys (folded, stemmed) of the words worth highlighting in ``texts``."""
     words = (w for text in texts for w in WORD.findall(text))
-    return frozenset(_key(w) for w in words if len(w) >= MIN_WORD and fold(w) not in _stopwords())
+    return frozenset(_key(w) for w in words if len(w) >= MIN_WORD and fold(w) not in stopwords())
 
 
 def highlight(text: str, keys: frozenset[str]) -> Markup:
