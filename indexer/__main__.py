@@ -49,7 +49,7 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _ensure(settings: Settings, args: argparse.Namespace) -> int:
-    reason = is_stale(settings, _embedder_id(settings.embedder))
+    reason = is_stale(settings, settings.embedder)
     if reason is None:
         print(f"index {settings.index_dir} is up to date")
         return 0
@@ -107,10 +107,6 @@ def _print_text(doc_id: str, parts: dict, tasks_only: bool) -> None:
             where = " > ".join(p["section_path"])
             print(f"\n[{p['id']}] lines {p['line_start']}-{p['line_end']} · {where}")
             print(p["text"])
-
-
-def _embedder_id(spec: str) -> str:
-    return spec
 
 
 def _parser() -> argparse.ArgumentParser:

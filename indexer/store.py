@@ -34,6 +34,7 @@ import numpy as np
 from indexer.cache import EmbeddingCache
 from indexer.embed import Embedder
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE, Collection, ingest
+from indexer.load import load_collection
 from indexer.models import Passage
 from indexer.settings import Settings
 from indexer.stores import DenseStore, LexicalStore
@@ -219,8 +220,6 @@ def is_stale(settings: Settings, embedder_id: str) -> str | None:
         return "index format changed"
     if manifest.get("embedder", {}).get("id") != embedder_id:
         return "embedder changed"
-    from indexer.load import load_collection
-
     current = {d.id: d.sha256 for d in load_collection(settings.corpus_dir)}
     indexed = {k: v["sha256"] for k, v in manifest.get("documents", {}).items()}
     if current != indexed:

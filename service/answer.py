@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from indexer.glossary import Glossary
 from indexer.lexical import tokenize
-from indexer.models import Task
+from indexer.models import Deliverable, Passage, Task
 from service.query import Query
 from service.search import Hit, Searcher
 
@@ -46,6 +46,11 @@ class Answerer:
         self.min_sentence_score = min_sentence_score
         self.glossary: Glossary = searcher.index.glossary
         self.tasks = {task.id: task for _, task in searcher.index.tasks}
+        # the passages of each task, one per deliverable, in deliverable (line) order
+        self.task_passages: dict[str, list[Passage]] = {}
+        for passage in searcher.index.passages:
+            if passage.task_id:
+                self.task_passages.setdefault(passage.task_id, []).append(passage)
 
     def ask(self, question: str, k: int = 5) -> tuple[Query, Answer]:
         query, hits = self.searcher.batch_search([question], max(k, 10))[0]
@@ -126,25 +131,17 @@ class Answerer:
 
     def _flagged_deliverables(self, query: Query, k: int) -> Answer:
         on_hold = "on_hold" in query.intents
-        index = self.searcher.index
+
+        def flagged(d: Deliverable) -> bool:
+            return (d.status or "").lower().startswith("en suspens") if on_hold else d.new
+
         chosen = [
             (t, n, d)
             for t in self.tasks.values()
-            for n, d in enumerate(t.deliverables, start=1)
-            if (d.status or "").lower().startswith("en suspens" if on_hold else "\0")
-            or (not on_hold and d.new)
+            for n, d in enumerate(t.deliverables)
+            if flagged(d)
         ]
-        by_id = {p.id: p for p in index.passages}
-        hits = [
-            Hit(by_id[p_id], 1.0)
-            for t, n, _ in chosen
-            if (
-                p_id := next(
-                    (p.id for p in index.passages if p.task_id == t.id and p.id.endswith(f":{n}")),
-                    None,
-                )
-            )
-        ]
+        hits = [Hit(self.task_passages[t.id][n], 1.0) for t, n, _ in chosen]
         items = [
             f"{t.id} « {_short(d.text)} » [{i}]" for i, (t, _, d) in enumerate(chosen[:k], start=1)
         ]
