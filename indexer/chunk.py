@@ -3,12 +3,15 @@
 Text passages never cross a section boundary: a short section is one passage, a long one is
 split with langchain's RecursiveCharacterTextSplitter on paragraph, sentence and clause
 boundaries, and each piece keeps the source line span of the paragraphs it overlaps.
-Footnotes become their own passages under the section that cites them, and every Annex A
-deliverable becomes a passage that reads as a sentence with its task, calendar, status and
-responsible organisations spelled out in French and English.
+Footnotes become their own passages under the section that cites them. Each Annex A task
+becomes an overview passage (title, responsible organisations, every deliverable with its
+status) followed by one passage per deliverable with its calendar, status and responsible
+organisations, spelled out in French and English for the reader but indexed in French only.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
@@ -17,6 +20,7 @@ from indexer.models import Block, Deliverable, Passage, Section, Task
 from indexer.structure import Structure
 
 SEPARATORS = ["\n\n", "\n", ". ", "; ", " : ", ", ", " ", ""]
+OVERVIEW = "apercu"  # passage id suffix of a task's overview
 SUPERSCRIPT = dict(zip("1234567890", "¹²³⁴⁵⁶⁷⁸⁹⁰", strict=True))
 
 
@@ -118,35 +122,70 @@ def _citing_section(structure: Structure, note: Block) -> Section | None:
 
 
 def task_passages(structure: Structure, tasks: list[Task], glossary: Glossary) -> list[Passage]:
-    """One passage per Annex A deliverable."""
+    """Per Annex A task, an overview (``tache-{id}:apercu``) then one passage per deliverable."""
     objectives = {s.number: s for s in structure.sections if s.title.startswith("Objectif")}
     passages = []
     for task in tasks:
         objective = objectives.get(task.objective)
-        base = structure.path(objective.key) if objective else [task.pillar]
+        task_passage = partial(
+            Passage,
+            doc_id=structure.doc.id,
+            section_key=objective.key if objective else "annexe",
+            section_path=(structure.path(objective.key) if objective else [task.pillar])
+            + [f"Tâche {task.id}"],
+            file=structure.doc.file,
+            task_id=task.id,
+        )
+        passages.append(
+            task_passage(
+                id=f"{structure.doc.id}:tache-{task.id}:{OVERVIEW}",
+                kind="task-overview",
+                text=render_task(task, glossary, english=True),
+                index_text=render_task(task, glossary, english=False),
+                line_start=task.line_start,
+                line_end=task.line_end,
+                organisations=task.organisations,
+            )
+        )
         for n, deliverable in enumerate(task.deliverables, start=1):
             passages.append(
-                Passage(
+                task_passage(
                     id=f"{structure.doc.id}:tache-{task.id}:{n}",
-                    doc_id=structure.doc.id,
-                    section_key=objective.key if objective else "annexe",
-                    section_path=base + [f"Tâche {task.id}"],
-                    text=render_deliverable(task, deliverable, glossary),
+                    kind="task",
+                    text=render_deliverable(task, deliverable, glossary, english=True),
+                    index_text=render_deliverable(task, deliverable, glossary, english=False),
                     line_start=deliverable.line_start,
                     line_end=deliverable.line_end,
-                    file=structure.doc.file,
-                    kind="task",
-                    task_id=task.id,
                     organisations=list(deliverable.organisations),
                 )
             )
     return passages
 
 
-def render_deliverable(task: Task, deliverable: Deliverable, glossary: Glossary) -> str:
-    """A deliverable as readable text that carries everything a reader asks about."""
+def render_task(task: Task, glossary: Glossary, english: bool) -> str:
+    """A whole task in a few lines: title, who is responsible, then each deliverable.
+    ``english`` adds the English names of the organisations."""
+    orgs = "; ".join(_org(code, glossary, english) for code in task.organisations)
+    lines = [
+        f"Tâche {task.id} : {task.title}",
+        f"Responsables : {orgs or 'non précisé'}",
+        "Produits livrables :",
+    ]
+    for d in task.deliverables:
+        new = "NOUVEAU : " if d.new else ""
+        who = ", ".join(d.organisations) or "non précisé"
+        lines.append(f"- {new}{d.text} ({d.status or 'état non précisé'} ; {who})")
+    return "\n".join(lines)
+
+
+def render_deliverable(
+    task: Task, deliverable: Deliverable, glossary: Glossary, english: bool
+) -> str:
+    """A deliverable as readable text that carries everything a reader asks about.
+    ``english`` adds the English names of the organisations."""
     new = "NOUVEAU : " if deliverable.new else ""
-    orgs = "; ".join(_org(code, glossary) for code in deliverable.organisations) or "non précisé"
+    codes = deliverable.organisations
+    orgs = "; ".join(_org(code, glossary, english) for code in codes) or "non précisé"
     inherited = (
         " (même responsable que le produit précédent)"
         if deliverable.organisations_inherited
@@ -163,12 +202,14 @@ def render_deliverable(task: Task, deliverable: Deliverable, glossary: Glossary)
     )
 
 
-def _org(code: str, glossary: Glossary) -> str:
+def _org(code: str, glossary: Glossary, english: bool) -> str:
     entry = glossary.get(code)
     if entry is None:
         return code
-    english = f"{entry.name_en}, {entry.code_en}" if entry.code_en else entry.name_en
-    return f"{code} ({entry.name_fr} / {english})"
+    if not english:
+        return f"{code} ({entry.name_fr})"
+    english_name = f"{entry.name_en}, {entry.code_en}" if entry.code_en else entry.name_en
+    return f"{code} ({entry.name_fr} / {english_name})"
 
 
 def _passage(

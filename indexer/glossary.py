@@ -53,6 +53,14 @@ def is_acronym(form: str) -> bool:
     return any(c.isalpha() for c in form) and not any(c.islower() for c in form)
 
 
+def blank_spans(text: str, spans: Iterable[Span]) -> str:
+    """``text`` with each span replaced by spaces (the offsets of the rest are unchanged)."""
+    chars = list(text)
+    for start, end, _ in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
 class PhraseMatcher:
     """Whole-word, longest-first matching of many phrases in a text."""
 
@@ -168,6 +176,10 @@ class Glossary:
         """Canonical codes mentioned in ``text``, in order of first mention."""
         spans = self._matcher(frozenset(kinds or KINDS)).spans(text)
         return list(dict.fromkeys(code for _, _, code in spans))
+
+    def unmentioned(self, text: str) -> str:
+        """``text`` with every name, code and acronym of the glossary blanked out."""
+        return blank_spans(text, self._matcher(frozenset(KINDS)).spans(text))
 
     def display(self, code: str, language: Language = "fr") -> str:
         """``"GRC (Gendarmerie royale du Canada)"`` / ``"RCMP (Royal Canadian Mounted Police)"``."""

@@ -126,9 +126,13 @@ class Passage:
     line_start: int
     line_end: int
     file: str
-    kind: str = "text"  # "text" | "footnote" | "task"
+    kind: str = "text"  # "text" | "footnote" | "task" (a deliverable) | "task-overview"
     task_id: str | None = None
     organisations: list[str] = field(default_factory=list)
+    # what is embedded and BM25-indexed instead of ``text`` when the two differ: a task
+    # passage shows organisation names in both languages but is indexed with the French ones
+    # only, or every English question naming an organisation would match the Annex first
+    index_text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

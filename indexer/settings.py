@@ -29,7 +29,8 @@ class Settings(BaseSettings):
     rrf_k: int = Field(20, ge=1)
     dense_weight: float = Field(1.0, ge=0)
     lexical_weight_fr: float = Field(1.0, ge=0)
-    lexical_weight_en: float = Field(0.2, ge=0)
+    lexical_weight_en: float = Field(0.3, ge=0)
+    anchor_weight: float = Field(0.5, ge=0)  # English: BM25 over names, acronyms, numbers
     candidates: int = Field(100, ge=10, le=1000)
 
     # Answers

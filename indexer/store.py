@@ -39,7 +39,7 @@ from indexer.models import Passage
 from indexer.settings import Settings
 from indexer.stores import DenseStore, LexicalStore
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: task overview passages; passages carry index_text
 MANIFEST = "manifest.json"
 KEEP_BUILDS = 2
 
@@ -62,7 +62,7 @@ class IndexMismatchError(IndexError_):
 
 def search_text(passage: Passage) -> str:
     """What is embedded and BM25-indexed: the breadcrumb, then the passage."""
-    return " > ".join(passage.section_path) + "\n" + passage.text
+    return " > ".join(passage.section_path) + "\n" + (passage.index_text or passage.text)
 
 
 def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -> dict[str, Any]:

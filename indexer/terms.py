@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.glossary import GlossaryError, PhraseMatcher
+from indexer.glossary import GlossaryError, PhraseMatcher, blank_spans
 
 DEFAULT_TERMS_PATH = Path(__file__).resolve().parent.parent / "corpus" / "terms_en_fr.json"
 
@@ -62,6 +62,10 @@ class TermTranslator:
         ['travail forcé']
         """
         return list(dict.fromkeys(fr for _, _, fr in self._matcher.spans(text)))
+
+    def untranslated(self, text: str) -> str:
+        """``text`` with the phrases that :meth:`translate` translates blanked out."""
+        return blank_spans(text, self._matcher.spans(text))
 
 
 @lru_cache(maxsize=1)

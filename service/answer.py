@@ -49,7 +49,7 @@ class Answerer:
         # the passages of each task, one per deliverable, in deliverable (line) order
         self.task_passages: dict[str, list[Passage]] = {}
         for passage in searcher.index.passages:
-            if passage.task_id:
+            if passage.kind == "task":
                 self.task_passages.setdefault(passage.task_id, []).append(passage)
 
     def ask(self, question: str, k: int = 5) -> tuple[Query, Answer]:
@@ -114,11 +114,12 @@ class Answerer:
     def _organisation_tasks(self, query: Query, k: int) -> Answer:
         code = query.organisations[0]
         tasks = [t for t in self.tasks.values() if code in t.organisations]
-        hits = [
-            Hit(p, 1.0, matched=[f"organisation {code}"])
-            for p in self.searcher.index.passages
-            if p.task_id and code in p.organisations
-        ][:k]
+        first_deliverables = {  # per task, the first deliverable the organisation has
+            t.id: next(p for p in self.task_passages[t.id] if code in p.organisations)
+            for t in tasks
+        }
+        hits = [Hit(p, 1.0, matched=[f"organisation {code}"]) for p in first_deliverables.values()]
+        hits = hits[:k]
         name = self._org_name(code, query.language)
         listed = ", ".join(f"{t.id} {self._marker(hits, task=t.id)}".strip() for t in tasks)
         if not tasks:
@@ -190,7 +191,7 @@ class Answerer:
     def _extractive(self, query: Query, hits: list[Hit], k: int) -> Answer:
         citations = hits[:k]
         best = max((h.dense_score or 0.0 for h in hits[:3]), default=0.0)
-        wanted = self.searcher.index.lexical.idf(list(set(tokenize(query.lexical_text))))
+        wanted = self.searcher.index.lexical.idf(list(set(tokenize(query.coverage_text))))
         scored = [
             (
                 self._sentence_score(window, heading, wanted, query, rank) - 0.4 * (size - 1),
@@ -208,6 +209,7 @@ class Answerer:
             score < self.min_sentence_score
             or _misses_numbers(query.text, sentence)
             or ("quantity" in query.intents and not _counts(sentence))
+            or _miscounts(query.counted, sentence)
         ):
             return Answer(NOT_FOUND[query.language], False, citations)
         passage = citations[rank].passage
@@ -255,6 +257,12 @@ def _counts(text: str) -> list[str]:
         for m in NUMBER.finditer(text)
         if not YEAR.fullmatch(m.group(0)) and not DATE_OR_ORDINAL.match(text, m.end())
     ]
+
+
+def _miscounts(counted: str, evidence: str) -> bool:
+    """For "how many X", the evidence does not mention X: a sentence that counts officials
+    trained in Manitoba does not say how many victims were identified there."""
+    return bool(counted) and not set(tokenize(counted)) & set(tokenize(evidence))
 
 
 def _windows(sentences: list[str]) -> list[tuple[str, int]]:

@@ -15,7 +15,11 @@ DATA = Path(__file__).parent / "data"
 STOPWORDS = Path(__file__).resolve().parents[1] / "indexer" / "data" / "stopwords.json"
 TASK_ID = re.compile(r"(?<![\d.])(\d{1,2}\.\d{1,2})(?![\d.])")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# "how many victims were…", "combien de permis…": the words naming what is counted
+COUNTED = re.compile(r"\b(?:how many|combien (?:de |d'))\s*((?:[^\W\d_][\w'-]*\s*){1,4})", re.I)
 FRENCH_MARKS = re.compile(r"[àâçéèêëîïôùûüœ]", re.IGNORECASE)
+# Names, acronyms and numbers read the same in both languages: "Michael Holmes", "NHTCC", "2014"
+ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z][\w-]*|\d[\d.,]*)\b")
 
 
 @dataclass
@@ -29,10 +33,26 @@ class Query:
     intents: set[str] = field(default_factory=set)  # keys of service/data/intents.json
     expansions: list[str] = field(default_factory=list)  # French terms for the lexical query
     organisation_names: list[str] = field(default_factory=list)  # "GRC (Gendarmerie royale…)"
+    anchors: list[str] = field(default_factory=list)  # names, acronyms, numbers; French codes
+    untranslated: str = ""  # the words that neither the terms nor the glossary translate
+    counted: str = ""  # for "how many X": X, with its French for an English question
+
+    @property
+    def coverage_text(self) -> str:
+        """The words a passage must hold to answer the question: a French question as it is,
+        an English one by the French of its terms and organisations plus the words that have
+        no translation (which a French passage will not hold, so such a question abstains
+        more readily)."""
+        words = self.untranslated if self.language == "en" else self.text
+        return " ".join([words, *self.expansions])
 
     @property
     def lexical_text(self) -> str:
-        return " ".join([self.text, *self.expansions])
+        """What BM25 is asked. An English question keeps only what a French text can contain
+        (its names, acronyms and numbers) plus the French of its terms: its other English
+        words would only match by accident."""
+        words = self.anchors if self.language == "en" else [self.text]
+        return " ".join([*words, *self.expansions])
 
     @property
     def dense_text(self) -> str:
@@ -68,6 +88,17 @@ def detect_language(text: str, english_terms: int = 0) -> str:
     return "en" if en > fr or (en == fr and english_terms > 0) else "fr"
 
 
+def find_anchors(text: str) -> list[str]:
+    """Capitalised words, acronyms and numbers of ``text``, except stop words and a first
+    word that is only capitalised because it starts the sentence."""
+    fr, en = _language_words()
+    return [
+        m.group()
+        for m in ANCHOR.finditer(text)
+        if fold(m.group()) not in fr | en and (m.start() > 0 or not m.group()[1:].islower())
+    ]
+
+
 def detect_intents(text: str) -> set[str]:
     folded = f" {' '.join(re.findall(r'[a-z0-9]+', fold(text)))} "
     return {name for name, words in _intents().items() if any(f" {w} " in folded for w in words)}
@@ -82,4 +113,29 @@ def analyse(text: str, glossary: Glossary, terms: TermTranslator, known_tasks: s
     names = [glossary.display(code, "fr") for code in organisations]
     expansions = names + (translated if language == "en" else [])
     intents = detect_intents(text)
-    return Query(text, language, task_ids, organisations, intents, expansions, names)
+    anchors = list(dict.fromkeys([*find_anchors(text), *glossary.find(text)]))
+    untranslated = glossary.unmentioned(terms.untranslated(text))
+    counted = counted_words(text, terms)
+    return Query(
+        text,
+        language,
+        task_ids,
+        organisations,
+        intents,
+        expansions,
+        names,
+        anchors,
+        untranslated,
+        counted,
+    )
+
+
+def counted_words(text: str, terms: TermTranslator) -> str:
+    """What a "how many"/"combien de" question counts, with the French of its English
+    terms: "How many temporary resident permits were…" -> "temporary resident permits were
+    permis de séjour temporaire"."""
+    match = COUNTED.search(text)
+    if not match:
+        return ""
+    words = match.group(1).strip()
+    return " ".join([words, *terms.translate(words)])

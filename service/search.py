@@ -18,6 +18,7 @@ from indexer.settings import Settings
 from service.query import Query, analyse
 
 TASK_BOOST = 1.0  # above any fused score: a named task comes first
+OVERVIEW_BOOST = 0.5  # and its overview (the task card) before its deliverables
 ORG_BOOST = 0.004  # about one rank step near the top for a responsible organisation
 
 
@@ -49,6 +50,7 @@ class Hit:
     dense_score: float | None = None  # cosine similarity
     lexical_rank: int | None = None
     lexical_score: float | None = None
+    anchor_rank: int | None = None  # rank by BM25 over the query's names, acronyms, numbers
     matched: list[str] = field(default_factory=list)  # "task 2.13", "organisation GRC"
 
 
@@ -91,6 +93,10 @@ class Searcher:
         for rank, i in enumerate(_top(lexical, depth), start=1):
             hit = hits.setdefault(int(i), Hit(passages[i], 0.0))
             hit.lexical_rank, hit.lexical_score = rank, float(lexical[i])
+        if query.language == "en" and query.anchors:
+            anchored = self.index.lexical.scores(tokenize(" ".join(query.anchors)))
+            for rank, i in enumerate(_top(anchored, depth), start=1):
+                hits.setdefault(int(i), Hit(passages[i], 0.0)).anchor_rank = rank
         for i in self._structured_matches(query):
             hits.setdefault(i, Hit(passages[i], 0.0))
         for hit in hits.values():
@@ -116,9 +122,11 @@ class Searcher:
             score += s.dense_weight / (rrf + hit.dense_rank)
         if hit.lexical_rank and hit.lexical_score and hit.lexical_score > 0:
             score += lexical_weight / (rrf + hit.lexical_rank)
+        if hit.anchor_rank:
+            score += s.anchor_weight / (rrf + hit.anchor_rank)
         passage = hit.passage
         if passage.task_id and passage.task_id in query.task_ids:
-            score += TASK_BOOST
+            score += TASK_BOOST + (OVERVIEW_BOOST if passage.kind == "task-overview" else 0.0)
             hit.matched.append(f"task {passage.task_id}")
         shared = [o for o in query.organisations if o in passage.organisations]
         if shared and query.intents & {"responsible", "task_list"}:

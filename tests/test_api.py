@@ -67,9 +67,10 @@ def test_search_shape(client: TestClient) -> None:
     assert body["query"] == "tâche 2.13" and body["language"] == "fr"
     results = body["results"]
     assert len(results) == 3
+    assert [r["kind"] for r in results] == ["task-overview", "task", "task"]  # the card first
     for passage in results:
         check_passage(passage)
-        assert passage["task_id"] == "2.13" and passage["kind"] == "task"
+        assert passage["task_id"] == "2.13"
         assert "task 2.13" in passage["matched"]
         assert passage["section"].endswith("Objectif 2.1 > Tâche 2.13")
         assert passage["source"]["file"] == "plan-action-national-rapport-2014-2015.md"
@@ -86,11 +87,11 @@ def test_search_default_k_and_filters(client: TestClient) -> None:
     assert len(client.get("/search", params={"q": "traite"}).json()["results"]) == 10
     body = client.get("/search", params={"q": "formation", "org": "RCMP", "k": 50}).json()
     assert body["results"] and all("GRC" in r["text"] for r in body["results"])
-    assert all(r["kind"] == "task" for r in body["results"])
+    assert all(r["kind"] in ("task", "task-overview") for r in body["results"])
     body = client.get("/search", params={"q": "victimes", "doc": "atelier-2015"}).json()
     assert {r["doc_id"] for r in body["results"]} == {"atelier-2015"}
     body = client.get("/search", params={"q": "renseignement", "task": "3.13", "k": 50}).json()
-    assert len(body["results"]) == 11 and {r["task_id"] for r in body["results"]} == {"3.13"}
+    assert len(body["results"]) == 12 and {r["task_id"] for r in body["results"]} == {"3.13"}
 
 
 def test_ask_who_is_responsible_in_french(client: TestClient) -> None:
@@ -424,3 +425,24 @@ def test_no_cors_by_default(client: TestClient) -> None:
         headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"},
     )
     assert "access-control-allow-origin" not in preflight.headers
+
+
+def test_ask_a_task_question_cites_the_task_card_first(client: TestClient) -> None:
+    body = ask(client, "Who is responsible for task 2.13?")
+    assert body["answered"] is True
+    card = body["citations"][0]
+    assert card["kind"] == "task-overview" and card["task_id"] == "2.13"
+    assert all(org in card["text"] for org in ("IRCC", "EDSC (PTET)", "GRC"))
+    assert "[1]" in body["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is the president of the CBSA?",  # the corpus names no president
+        "How many trafficking victims were identified in Manitoba in 2014?",
+    ],
+)
+def test_ask_abstains_when_the_asked_thing_is_absent(client: TestClient, question: str) -> None:
+    body = ask(client, question)
+    assert body["answered"] is False and body["answer"].startswith(NOT_FOUND_EN)

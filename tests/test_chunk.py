@@ -36,12 +36,22 @@ def deliverable_text(passage: Passage) -> str:
     return line.removeprefix("Produit livrable : ").removeprefix("NOUVEAU : ")
 
 
+def overview_body(passage: Passage) -> str:
+    """A task overview without its Responsables line (glossary names, not table text)."""
+    return "\n".join(li for li in passage.text.splitlines() if not li.startswith("Responsables"))
+
+
+def _text(passage: Passage) -> str:
+    return passage.text
+
+
 def test_every_document_has_passages_of_each_kind(passages: list[Passage]) -> None:
     kinds = Counter((p.doc_id, p.kind) for p in passages)
     assert kinds[("plan-action-2014-2015", "text")] > 50
     assert kinds[("atelier-2015", "text")] > 40
     assert kinds[("plan-action-2014-2015", "task")] > 50
     assert kinds[("atelier-2015", "task")] == 0
+    assert kinds[("plan-action-2014-2015", "task-overview")] == 17
     assert kinds[("plan-action-2014-2015", "footnote")] == 6
     assert kinds[("atelier-2015", "footnote")] >= 5
 
@@ -153,7 +163,7 @@ def test_task_passages_carry_task_calendar_status_and_organisations(
 
 
 def test_task_2_13_passages(passages: list[Passage]) -> None:
-    task = [p for p in passages if p.task_id == "2.13"]
+    task = [p for p in passages if p.task_id == "2.13" and p.kind == "task"]
     assert len(task) == 6
     assert all(p.section_path[-1] == "Tâche 2.13" for p in task)
     assert task[0].section_path[0] == "ANNEXE A : Tableau des mesures de suivi"
@@ -171,8 +181,40 @@ def test_task_2_13_passages(passages: list[Passage]) -> None:
     assert len(new) == 2
 
 
+def test_each_task_has_one_overview_listing_every_deliverable(
+    collection: Collection, passages: list[Passage]
+) -> None:
+    tasks = collection.tasks["plan-action-2014-2015"]
+    overviews = {p.task_id: p for p in passages if p.kind == "task-overview"}
+    assert set(overviews) == {t.id for t in tasks}
+    for task in tasks:
+        overview = overviews[task.id]
+        assert overview.id == f"plan-action-2014-2015:tache-{task.id}:apercu"
+        assert overview.text.startswith(f"Tâche {task.id} : {task.title}\nResponsables : ")
+        assert all(d.text in overview.text for d in task.deliverables), task.id
+        assert overview.organisations == task.organisations
+        assert (overview.line_start, overview.line_end) == (task.line_start, task.line_end)
+    card = overviews["2.13"].text
+    assert "IRCC (Immigration, Réfugiés et Citoyenneté Canada / Immigration, Refugees" in card
+    assert card.count("NOUVEAU : ") == 2 and "(En cours ; IRCC)" in card
+
+
+def test_task_passages_are_indexed_with_french_names_only(passages: list[Passage]) -> None:
+    """Shown in both languages, indexed in French: an English question that names the RCMP
+    should not match every Annex A row the RCMP is responsible for."""
+    rcmp = next(p for p in passages if p.kind == "task" and p.organisations == ["GRC"])
+    assert "Royal Canadian Mounted Police" in rcmp.text
+    indexed = search_text(rcmp)
+    assert "GRC (Gendarmerie royale du Canada)" in indexed
+    assert "Royal Canadian" not in indexed and "RCMP" not in indexed
+    text = next(p for p in passages if p.kind == "text")
+    assert text.index_text is None and search_text(text).endswith(text.text)
+
+
 def test_rcmp_youth_strategy_deliverable(passages: list[Passage]) -> None:
-    youth = [p for p in passages if "stratégie pour la jeunesse de la GRC" in p.text]
+    youth = [
+        p for p in passages if "stratégie pour la jeunesse de la GRC" in p.text and p.kind == "task"
+    ]
     assert len(youth) == 1
     p = youth[0]
     assert p.kind == "task" and p.task_id == "1.11" and p.organisations == ["GRC"]
@@ -204,7 +246,7 @@ def test_source_lines_contain_the_passage_words(
     for p in passages:
         doc = collection.structures[p.doc_id].doc
         source = set(tokenize("\n".join(doc.source_lines(p.line_start, p.line_end))))
-        text = deliverable_text(p) if p.kind == "task" else p.text
+        text = {"task": deliverable_text, "task-overview": overview_body}.get(p.kind, _text)(p)
         tokens = tokenize(text)
         assert tokens, p.id
         found = sum(t in source for t in tokens) / len(tokens)

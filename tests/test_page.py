@@ -136,7 +136,7 @@ def test_document_view_holds_every_passage(client: TestClient, engine: Engine) -
         assert response.status_code == 200
         html = response.text
         assert document["publisher"] in html and str(document["year"]) in html
-        ids = re.findall(r'<div class="passage kind-\w+" id="([^"]+)"', html)
+        ids = re.findall(r'<div class="passage kind-[\w-]+" id="([^"]+)"', html)
         expected = [p for p in engine.index.passages if p.doc_id == document["id"]]
         assert sorted(ids) == sorted(p.id for p in expected)
         lines = {p.id: p.line_start for p in expected}

@@ -16,12 +16,13 @@ def search(engine: Engine, text: str, k: int = 10, filters: Filters | None = Non
 @pytest.mark.parametrize("text", ["tâche 2.13", "task 2.13", "mesure 2.13", "Tâche 2.13 ?"])
 def test_task_id_puts_the_task_first(engine: Engine, text: str) -> None:
     hits = search(engine, text, k=10)
-    assert [h.passage.task_id for h in hits[:6]] == ["2.13"] * 6
-    assert all(h.passage.task_id != "2.13" for h in hits[6:])
-    for hit in hits[:6]:
+    assert [h.passage.task_id for h in hits[:7]] == ["2.13"] * 7  # overview + 6 deliverables
+    assert all(h.passage.task_id != "2.13" for h in hits[7:])
+    assert hits[0].passage.kind == "task-overview"
+    for hit in hits[:7]:
         assert "task 2.13" in hit.matched
-        assert hit.passage.kind == "task"
-    assert hits[0].score > hits[6].score
+    assert [h.passage.kind for h in hits[1:7]] == ["task"] * 6
+    assert hits[0].score > hits[1].score > hits[7].score
     assert engine.searcher.analyse(text).task_ids == ["2.13"]
 
 
@@ -78,7 +79,7 @@ def test_filter_by_document(engine: Engine) -> None:
 def test_filter_by_task(engine: Engine) -> None:
     hits = search(engine, "renseignement", k=50, filters=Filters(task="3.13"))
     assert {h.passage.task_id for h in hits} == {"3.13"}
-    assert len(hits) == 11  # every deliverable of task 3.13, however far down it ranks
+    assert len(hits) == 12  # its overview and 11 deliverables, however far down they rank
 
 
 def test_filter_by_organisation(engine: Engine) -> None:
@@ -96,7 +97,9 @@ def test_filters_combine(engine: Engine) -> None:
     hits = search(engine, "permis", k=50, filters=Filters(doc="atelier-2015", org="GRC"))
     assert hits == []
     hits = search(engine, "permis", k=50, filters=Filters(task="2.13", org="GRC"))
-    assert len(hits) == 1 and "témoin étranger" in hits[0].passage.text
+    assert sorted(h.passage.kind for h in hits) == ["task", "task-overview"]
+    deliverable = next(h.passage for h in hits if h.passage.kind == "task")
+    assert "témoin étranger" in deliverable.text
 
 
 def test_hits_carry_ranks_and_scores(engine: Engine) -> None:
@@ -170,3 +173,48 @@ def test_english_keyword_queries_are_english(engine: Engine, text: str) -> None:
     query = engine.searcher.analyse(text)
     assert query.language == "en"
     assert query.expansions, "English words are translated for the French lexical index"
+
+
+def test_english_names_and_acronyms_are_searched_as_they_are(engine: Engine) -> None:
+    query = engine.searcher.analyse("Who is Michael Holmes and what did he present?")
+    assert query.anchors == ["Michael", "Holmes"]
+    assert "Michael Holmes" in query.lexical_text and "present" not in query.lexical_text
+    hits = search(engine, "Who is Michael Holmes and what did he present at the workshop?", k=3)
+    assert "Michael Holmes" in hits[0].passage.text and hits[0].anchor_rank == 1
+
+
+def test_english_acronyms_reach_the_french_code(engine: Engine) -> None:
+    query = engine.searcher.analyse("What does FINTRAC do under the National Action Plan?")
+    assert "FINTRAC" in query.anchors and "CANAFE" in query.anchors
+    hits = search(engine, "What does FINTRAC do under the National Action Plan?", k=5)
+    assert any("CANAFE" in h.passage.organisations for h in hits)
+
+
+def test_an_english_organisation_does_not_pull_up_the_annex(engine: Engine) -> None:
+    """Task passages are indexed with French names only, so "RCMP" in an English question
+    about something else does not rank Annex A rows first."""
+    hits = search(engine, "What threat assessment did the RCMP publish in 2014?", k=3)
+    assert hits[0].passage.kind == "text" and "évaluation de la menace" in hits[0].passage.text
+
+
+def test_french_queries_keep_every_word_for_bm25(engine: Engine) -> None:
+    query = engine.searcher.analyse("Qui est Michael Holmes ?")
+    assert query.language == "fr" and query.lexical_text.startswith("Qui est Michael Holmes ?")
+
+
+@pytest.mark.parametrize(
+    ("text", "untranslated", "counted"),
+    [
+        ("Who is the RCMP commissioner?", "commissioner", ""),
+        ("How many temporary resident permits were issued?", "", "permis de séjour temporaire"),
+        ("Combien de victimes ont été identifiées ?", "victimes", "victimes"),
+    ],
+)
+def test_query_knows_what_is_untranslated_and_what_is_counted(
+    engine: Engine, text: str, untranslated: str, counted: str
+) -> None:
+    query = engine.searcher.analyse(text)
+    assert untranslated in query.untranslated
+    if query.language == "en":
+        assert "RCMP" not in query.untranslated and "permits" not in query.untranslated
+    assert counted in query.counted and bool(query.counted) == bool(counted)
