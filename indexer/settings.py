@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     hnsw_threshold: int = Field(20_000, ge=1)  # above this many passages, FAISS HNSW replaces flat
 
     # Retrieval
-    rrf_k: int = Field(20, ge=1)
+    rrf_k: int = Field(10, ge=1)
     dense_weight: float = Field(1.0, ge=0)
     lexical_weight_fr: float = Field(1.0, ge=0)
     lexical_weight_en: float = Field(0.3, ge=0)
