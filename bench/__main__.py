@@ -1,4 +1,5 @@
-"""``python -m bench [--out bench/results.md] [--quick] [--no-load]``: measure and report."""
+"""``python -m bench [--out bench/results.md] [--quick] [--no-load] [--only scale]``: measure
+and report (``--only scale``: section 4 alone, printed; written only with ``--out``)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,26 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    load = (not args.quick) if args.load is None else args.load
     started = time.perf_counter()
     sections = [_header(args), _machine()]
+    if args.only != "scale":
+        sections += _service_sections(args)
+    print("4. scale", flush=True)
+    sections.append(_scale_section(args))
+    sections.append(f"Total benchmark time: {time.perf_counter() - started:.0f} s.\n")
+    text = "\n".join(sections)
+    out = args.out or (None if args.only else ROOT / "bench" / "results.md")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def _service_sections(args: argparse.Namespace) -> list[str]:
+    """Sections 1 to 3: build the real corpus, then measure the service over HTTP."""
+    load = (not args.quick) if args.load is None else args.load
+    sections = []
     with tempfile.TemporaryDirectory(prefix="traite-bench-") as workdir:
         print("1. index build", flush=True)
         runs, index_dir = build.bench_builds(Path(workdir), cold=not args.quick)
@@ -36,21 +54,24 @@ def main(argv: list[str] | None = None) -> int:
         )
     sections.append(_latency_section(report))
     sections.append(_section("3. Load test", service_bench.render_load(report)))
-    print("4. scale", flush=True)
+    return sections
+
+
+def _scale_section(args: argparse.Namespace) -> str:
     sizes = [10_000] if args.quick else [10_000, 100_000]
-    rows = scale.bench_scale(sizes, 50 if args.quick else 200, build.CORPUS)
-    sections.append(_section("4. Scale (synthetic collections)", _scale_text(rows)))
-    sections.append(f"Total benchmark time: {time.perf_counter() - started:.0f} s.\n")
-    text = "\n".join(sections)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(text)
-    return 0
+    ms = scale.MS[:1] if args.quick else scale.MS  # quick: the default M only
+    report = scale.bench_scale(
+        sizes, 50 if args.quick else 200, build.CORPUS, ROOT / "index", ms=ms
+    )
+    return _section("4. Scale (synthetic collections)", _scale_text(report))
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="default: bench/results.md, none with --only"
+    )
+    parser.add_argument("--only", choices=["scale"], help="run one section (no HTTP service)")
     parser.add_argument("--quick", action="store_true", help="fewer requests, no cold build")
     parser.add_argument(
         "--load",
@@ -96,17 +117,19 @@ def _latency_section(report: service_bench.ServiceReport) -> str:
     return _section("2. HTTP latency", intro + service_bench.render_latency(report))
 
 
-def _scale_text(rows: list[scale.ScaleRow]) -> str:
-    intro = (
-        "Dense: random 384-d unit vectors (seed fixed), `DenseStore.build` flat vs HNSW "
-        "(M=32, efConstruction=80, efSearch=128), one query at a time with depth 100; "
-        "recall@10 of HNSW against the exact flat top 10, for random unit queries "
-        "(a worst case: uniform random vectors have no cluster structure). Lexical: "
-        "`LexicalStore` (bm25s) over texts of 60–160 words drawn from the real corpus "
-        "with their frequencies; build includes tokenisation; a query is 3–6 corpus words "
-        "(tokenise + score every passage + top 100).\n\n"
+def _scale_text(report: scale.ScaleReport) -> str:
+    intro = scale.describe(report) + (
+        " Lexical: `LexicalStore` (bm25s) over texts of 60–160 words drawn from the real "
+        "corpus with their frequencies; build includes tokenisation; a query is 3–6 corpus "
+        "words (tokenise + score every passage + top 100).\n\n"
     )
-    return intro + scale.render(rows)
+    parts = [intro + scale.render(report.rows)]
+    sweep = "HNSW sweep (build once per M; efSearch below the depth is raised to it):\n\n"
+    parts.append(sweep + scale.render_sweep(report.rows))
+    if report.top1 is not None:
+        top1 = "Cosine of a passage to its nearest other passage (percentiles):\n\n"
+        parts.append(top1 + report.top1)
+    return "\n\n".join(parts)
 
 
 if __name__ == "__main__":

@@ -108,7 +108,7 @@ def _write(
     )
     for name in (GLOSSARY_FILE, TERMS_FILE):
         shutil.copyfile(settings.corpus_dir / name, directory / name)
-    DenseStore.build(vectors, settings.hnsw_threshold).save(directory)
+    DenseStore.build(vectors, settings.hnsw_threshold, settings.hnsw_ef_search).save(directory)
     LexicalStore.build([search_text(p) for p in collection.passages]).save(directory)
 
 

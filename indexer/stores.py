@@ -14,6 +14,11 @@ import numpy as np
 
 from indexer.lexical import tokenize_many
 
+# HNSW graph above ``Settings.hnsw_threshold`` passages; bench/scale.py measures the choice.
+HNSW_M = 32  # links per vector and layer (2 * M on the bottom layer)
+HNSW_EF_CONSTRUCTION = 80  # candidates kept while linking a new vector
+HNSW_EF_SEARCH = 256  # candidates kept per search: the default of Settings.hnsw_ef_search
+
 
 class DenseStore:
     """Inner-product search over unit vectors: exact (flat) or approximate (HNSW)."""
@@ -24,13 +29,24 @@ class DenseStore:
         self._index = index
 
     @classmethod
-    def build(cls, vectors: np.ndarray, hnsw_threshold: int) -> DenseStore:
-        """``vectors``: (n_passages, dim) float32, L2-normalised, row i = passage i."""
+    def build(
+        cls,
+        vectors: np.ndarray,
+        hnsw_threshold: int,
+        ef_search: int = HNSW_EF_SEARCH,
+        m: int = HNSW_M,
+    ) -> DenseStore:
+        """``vectors``: (n_passages, dim) float32, L2-normalised, row i = passage i.
+
+        More than ``hnsw_threshold`` rows: an HNSW graph of ``m`` links per vector, searched
+        with ``ef_search`` candidates (saved in the index file; ``search`` raises it to the
+        depth asked).
+        """
         dim = vectors.shape[1]
         if len(vectors) > hnsw_threshold:
-            index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = 80
-            index.hnsw.efSearch = 128
+            index = faiss.IndexHNSWFlat(dim, m, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            index.hnsw.efSearch = ef_search
         else:
             index = faiss.IndexFlatIP(dim)
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
@@ -50,10 +66,23 @@ class DenseStore:
     def load(cls, directory: Path) -> DenseStore:
         return cls(faiss.read_index(str(directory / cls.FILE)))
 
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """``queries`` (n_queries, dim) -> (scores, ids), each (n_queries, k); ids -1 pad."""
+    def search(
+        self, queries: np.ndarray, k: int, ef_search: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``queries`` (n_queries, dim) -> (scores, ids), each (n_queries, k); ids -1 pad.
+
+        HNSW keeps ``ef_search`` candidates (default: the index's), and never fewer than
+        ``k`` (FAISS would: recall drops, ids pad with -1); asked for every passage (a
+        filtered search), it ranks them all exactly instead.
+        """
         k = min(k, len(self))
-        return self._index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        queries = np.ascontiguousarray(queries, dtype=np.float32)
+        if not isinstance(self._index, faiss.IndexHNSWFlat):
+            return self._index.search(queries, k)
+        if k == len(self):
+            return faiss.downcast_index(self._index.storage).search(queries, k)
+        ef = max(ef_search or self._index.hnsw.efSearch, k)
+        return self._index.search(queries, k, params=faiss.SearchParametersHNSW(efSearch=ef))
 
 
 class LexicalStore:

@@ -176,15 +176,17 @@ class Answerer:
         task: str | None = None,
         passage_suffix: str | None = None,
     ) -> str:
-        for n, hit in enumerate(hits, start=1):
-            p = hit.passage
-            if (
-                (org and org in p.organisations)
-                or (task and p.task_id == task)
-                or (passage_suffix and p.id.endswith(passage_suffix))
-            ):
-                return f"[{n}]"
-        return ""
+        """``[n]`` of the first hit that backs the claim: a deliverable row rather than the
+        task overview, which backs every claim about its task."""
+        found = [
+            n
+            for n, hit in enumerate(hits, start=1)
+            if (org and org in hit.passage.organisations)
+            or (task and hit.passage.task_id == task)
+            or (passage_suffix and hit.passage.id.endswith(passage_suffix))
+        ]
+        rows = [n for n in found if hits[n - 1].passage.kind != "task-overview"]
+        return f"[{(rows or found)[0]}]" if found else ""
 
     # --- free text -----------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -109,7 +110,11 @@ def test_ask_who_is_responsible_in_french(client: TestClient) -> None:
     assert {c["task_id"] for c in citations} == {"2.13"}
     for citation in citations:
         check_passage(citation)
-    assert "[1]" in answer
+    for code in ("IRCC", "GRC", "EDSC (PTET)"):  # each name points at a row it is responsible for
+        marker = re.search(rf"{re.escape(code)} \([^)]*(?:\([^)]*\))?[^)]*\) \[(\d)\]", answer)
+        assert marker, code
+        cited = citations[int(marker.group(1)) - 1]
+        assert cited["kind"] == "task" and code in cited["text"], code
 
 
 def test_ask_who_is_responsible_in_english(client: TestClient) -> None:
@@ -433,7 +438,7 @@ def test_ask_a_task_question_cites_the_task_card_first(client: TestClient) -> No
     card = body["citations"][0]
     assert card["kind"] == "task-overview" and card["task_id"] == "2.13"
     assert all(org in card["text"] for org in ("IRCC", "EDSC (PTET)", "GRC"))
-    assert "[1]" in body["answer"]
+    assert [c["kind"] for c in body["citations"][1:]] == ["task"] * 4
 
 
 @pytest.mark.parametrize(

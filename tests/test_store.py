@@ -12,6 +12,7 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import indexer.store
@@ -384,3 +385,28 @@ def test_cli_build_with_a_missing_corpus(tmp_path: Path) -> None:
     assert lines[0].startswith("error: ") and "/nonexistent" in lines[0]
     assert "Traceback" not in result.stderr
     assert not index_dir.exists()
+
+
+# --- the HNSW store -----------------------------------------------------------------------
+
+
+def _unit(rows: int, seed: int) -> np.ndarray:
+    vectors = np.random.default_rng(seed).standard_normal((rows, 32)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_hnsw_keeps_its_search_breadth_and_ranks_everything_when_asked(tmp_path: Path) -> None:
+    vectors, queries = _unit(2_000, 1), _unit(5, 2)
+    hnsw = DenseStore.build(vectors, hnsw_threshold=100, ef_search=16)
+    hnsw.save(tmp_path)
+    loaded = DenseStore.load(tmp_path)
+    assert loaded.kind == "hnsw" and loaded._index.hnsw.efSearch == 16  # saved with it
+    flat = DenseStore.build(vectors, hnsw_threshold=10**9)
+    assert flat.kind == "flat"
+    _, exact = flat.search(queries, len(vectors))
+    _, every = loaded.search(queries, len(vectors))  # a filtered search asks for all
+    np.testing.assert_array_equal(every, exact)
+    _, top = loaded.search(queries, 100)  # a depth above efSearch widens the search
+    assert (top >= 0).all()
+    recall = np.mean([len(set(t) & set(e[:100])) / 100 for t, e in zip(top, exact, strict=True)])
+    assert recall > 0.9
