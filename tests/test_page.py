@@ -94,7 +94,8 @@ def test_answer_with_cited_passages(client: TestClient) -> None:
     html = response.text
     assert response.status_code == 200 and '<html lang="fr">' in html
     assert "Réponse" in html and "Passages cités" in html and "IRCC" in html
-    assert '<a class="cite" href="#r1"' in html and 'id="r1"' in html
+    cited = re.findall(r'<a class="cite" href="#r(\d+)"', html)
+    assert cited and all(f'id="r{n}"' in html for n in cited)  # each [n] opens its passage
     assert "<mark>" in html and re.search(r"lignes? \d+", html)
 
 
