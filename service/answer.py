@@ -119,7 +119,7 @@ class Answerer:
             for t in tasks
         }
         hits = [Hit(p, 1.0, matched=[f"organisation {code}"]) for p in first_deliverables.values()]
-        hits = hits[:k]
+        del hits[k:]
         name = self._org_name(code, query.language)
         listed = ", ".join(f"{t.id} {self._marker(hits, task=t.id)}".strip() for t in tasks)
         if not tasks:

@@ -1,4 +1,5 @@
-"""Query understanding: language, task ids, organisations, intents and French expansions."""
+"""Query understanding: language, task ids, organisations, intents, French expansions, and
+the anchors (names, acronyms, numbers), untranslated words and counted thing of a question."""
 
 from __future__ import annotations
 
@@ -91,11 +92,11 @@ def detect_language(text: str, english_terms: int = 0) -> str:
 def find_anchors(text: str) -> list[str]:
     """Capitalised words, acronyms and numbers of ``text``, except stop words and a first
     word that is only capitalised because it starts the sentence."""
-    fr, en = _language_words()
+    stop = frozenset().union(*_language_words())
     return [
         m.group()
         for m in ANCHOR.finditer(text)
-        if fold(m.group()) not in fr | en and (m.start() > 0 or not m.group()[1:].islower())
+        if fold(m.group()) not in stop and (m.start() > 0 or not m.group()[1:].islower())
     ]
 
 
@@ -113,20 +114,17 @@ def analyse(text: str, glossary: Glossary, terms: TermTranslator, known_tasks: s
     names = [glossary.display(code, "fr") for code in organisations]
     expansions = names + (translated if language == "en" else [])
     intents = detect_intents(text)
-    anchors = list(dict.fromkeys([*find_anchors(text), *glossary.find(text)]))
-    untranslated = glossary.unmentioned(terms.untranslated(text))
-    counted = counted_words(text, terms)
     return Query(
         text,
         language,
-        task_ids,
-        organisations,
-        intents,
-        expansions,
-        names,
-        anchors,
-        untranslated,
-        counted,
+        task_ids=task_ids,
+        organisations=organisations,
+        intents=intents,
+        expansions=expansions,
+        organisation_names=names,
+        anchors=list(dict.fromkeys([*find_anchors(text), *glossary.find(text)])),
+        untranslated=glossary.unmentioned(terms.untranslated(text)),
+        counted=counted_words(text, terms),
     )
 
 

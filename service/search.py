@@ -1,7 +1,10 @@
 """Hybrid retrieval: dense (FAISS) + lexical (BM25) fused by weighted reciprocal rank.
 
-A task id in the query sends that task's passages to the top; an organisation named in
-either language (RCMP -> GRC) favours the Annex A deliverables it is responsible for.
+An English question adds a third ranking, BM25 over its anchors (names, acronyms, numbers and
+the French codes of its organisations), which read the same in the French reports. A task id
+in the query sends that task's overview, then its deliverables, to the top; an organisation
+named in either language (RCMP -> GRC) in a "who is responsible" or "which tasks" question
+favours the Annex A deliverables it is responsible for.
 """
 
 from __future__ import annotations
