@@ -68,11 +68,19 @@ class Error(BaseModel):
     detail: str
 
 
-def passage_url(record: PassageRecord) -> str:
-    return f"/documents/{record.doc_id}/view#{record.id}"
+def passage_url(record: PassageRecord, language: str | None = None) -> str:
+    """The passage inside its document view, whose interface is in ``language`` if given."""
+    query = f"?lang={language}" if language else ""
+    return f"/documents/{record.doc_id}/view{query}#{record.id}"
 
 
-def to_passage(record: PassageRecord, doc_title: str, score: float = 0.0, matched=()) -> Passage:
+def to_passage(
+    record: PassageRecord,
+    doc_title: str,
+    score: float = 0.0,
+    matched=(),
+    language: str | None = None,
+) -> Passage:
     return Passage(
         id=record.id,
         doc_id=record.doc_id,
@@ -81,12 +89,13 @@ def to_passage(record: PassageRecord, doc_title: str, score: float = 0.0, matche
         text=record.text,
         score=round(score, 6),
         source=Source(file=record.file, line_start=record.line_start, line_end=record.line_end),
-        url=passage_url(record),
+        url=passage_url(record, language),
         kind=record.kind,
         task_id=record.task_id,
         matched=list(matched),
     )
 
 
-def hit_to_passage(hit: Hit, titles: dict[str, str]) -> Passage:
-    return to_passage(hit.passage, titles[hit.passage.doc_id], hit.score, hit.matched)
+def hit_to_passage(hit: Hit, titles: dict[str, str], language: str | None = None) -> Passage:
+    """A search hit for the HTTP API; its ``url`` opens in ``language`` (the question's)."""
+    return to_passage(hit.passage, titles[hit.passage.doc_id], hit.score, hit.matched, language)

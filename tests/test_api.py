@@ -35,7 +35,10 @@ def ask(client: TestClient, question: str, k: int = 5) -> dict:
 
 def check_passage(passage: dict) -> None:
     assert set(passage) >= PASSAGE_FIELDS
-    assert passage["url"] == f"/documents/{passage['doc_id']}/view#{passage['id']}"
+    assert re.fullmatch(
+        rf"/documents/{re.escape(passage['doc_id'])}/view(\?lang=(fr|en))?#{re.escape(passage['id'])}",
+        passage["url"],
+    )
     source = passage["source"]
     assert set(source) == {"file", "line_start", "line_end"}
     assert 1 <= source["line_start"] <= source["line_end"]
@@ -76,6 +79,16 @@ def test_search_shape(client: TestClient) -> None:
         assert passage["section"].endswith("Objectif 2.1 > Tâche 2.13")
         assert passage["source"]["file"] == "plan-action-national-rapport-2014-2015.md"
     assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
+
+
+def test_result_urls_open_the_document_in_the_question_language(client: TestClient) -> None:
+    english = ask(client, "How many temporary resident permits were issued in 2014?")
+    assert all("?lang=en#" in c["url"] for c in english["citations"])
+    french = client.get("/search", params={"q": "permis de séjour temporaire"}).json()
+    url = french["results"][0]["url"]
+    assert "?lang=fr#" in url
+    page = client.get(url.split("#")[0])
+    assert page.status_code == 200 and '<html lang="fr">' in page.text
 
 
 def test_search_result_url_opens_the_document(client: TestClient) -> None:

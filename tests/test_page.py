@@ -146,7 +146,7 @@ def test_document_view_holds_every_passage(client: TestClient, engine: Engine) -
 
 def test_result_links_open_their_passage(client: TestClient) -> None:
     html = client.get("/", params={"q": "permis de séjour temporaire victimes"}).text
-    links = re.findall(r'<a class="open" href="(/documents/[^"#]+/view)#([^"]+)"', html)
+    links = re.findall(r'<a class="open" href="(/documents/[^"#]+/view\?lang=fr)#([^"]+)"', html)
     assert links
     for path, fragment in links[:3]:
         assert f'id="{fragment}"' in client.get(path).text

@@ -229,26 +229,31 @@ class SearchView:
     error: str | None = None
 
 
-def _result(rank: int, hit: Hit, titles: dict[str, str], keys: frozenset[str], t: dict) -> Result:
-    passage = hit_to_passage(hit, titles)
+def _result(
+    rank: int, hit: Hit, titles: dict[str, str], keys: frozenset[str], language: str
+) -> Result:
+    passage = hit_to_passage(hit, titles, language)
     source = passage.source
     return Result(
         rank=rank,
         title=passage.doc_title,
         section=passage.section,
         text=highlight(passage.text, keys),
-        lines=line_span(source.line_start, source.line_end, t),
+        lines=line_span(source.line_start, source.line_end, UI[language]),
         file=source.file,
         url=passage.url,
         kind=passage.kind,
     )
 
 
-def _answer_view(engine: Engine, question: str, t: dict[str, str]) -> SearchView:
+def _answer_view(engine: Engine, question: str, language: str) -> SearchView:
+    """Answer ``question``; result links open documents in the interface ``language``."""
     query, answer = engine.answerer.ask(question, RESULTS)
     keys = query_keys([question, *query.expansions])
     titles = engine.titles
-    results = [_result(n, h, titles, keys, t) for n, h in enumerate(answer.citations, start=1)]
+    results = [
+        _result(n, h, titles, keys, language) for n, h in enumerate(answer.citations, start=1)
+    ]
     return SearchView(
         question=question,
         language=query.language,
@@ -258,15 +263,16 @@ def _answer_view(engine: Engine, question: str, t: dict[str, str]) -> SearchView
     )
 
 
-def _search(engine: Engine, q: str, limit: int, t: dict[str, str]) -> SearchView:
+def _search(engine: Engine, q: str, limit: int, language: str) -> SearchView:
     """Validate ``q`` and answer it; a problem with the input becomes ``view.error``."""
+    t = UI[language]
     try:
         question = clean_user_text(q, "q", limit)
     except InvalidInput:
         length = len(q.strip())
         error = t["too_long"].format(n=length, limit=limit) if length > limit else t["empty"]
         return SearchView(question=q, error=error)
-    return _answer_view(engine, question, t)
+    return _answer_view(engine, question, language)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -282,7 +288,7 @@ def search_page(
     text = q if q and q.strip() else None
     language = interface_language(lang, text, accept_language)
     t = UI[language]
-    view = _search(engine, text, settings.max_question_chars, t) if text else SearchView()
+    view = _search(engine, text, settings.max_question_chars, language) if text else SearchView()
     context = {
         "lang": language,
         "lang_chosen": lang in LANGUAGES,

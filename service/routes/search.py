@@ -30,7 +30,9 @@ def search(
     query, hits = engine.searcher.batch_search([text], k, filters)[0]
     titles = engine.titles
     return SearchResponse(
-        query=text, language=query.language, results=[hit_to_passage(h, titles) for h in hits]
+        query=text,
+        language=query.language,
+        results=[hit_to_passage(h, titles, query.language) for h in hits],
     )
 
 
@@ -45,7 +47,7 @@ def ask(body: AskRequest, engine: EngineDep, settings: SettingsDep, _slot: SlotD
         language=query.language,
         answer=answer.text,
         answered=answer.answered,
-        citations=[hit_to_passage(h, titles) for h in answer.citations],
+        citations=[hit_to_passage(h, titles, query.language) for h in answer.citations],
     )
 
 
