@@ -9,6 +9,7 @@ favours the Annex A deliverables it is responsible for.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,7 +23,7 @@ from service.query import Query, analyse
 
 TASK_BOOST = 1.0  # above any fused score: a named task comes first
 OVERVIEW_BOOST = 0.5  # and its overview (the task card) before its deliverables
-ORG_BOOST = 0.004  # about one rank step near the top for a responsible organisation
+ORG_BOOST = 0.004  # about half a rank step near the top (rrf_k 10)
 
 
 @dataclass(frozen=True)
@@ -131,11 +132,33 @@ class Searcher:
         if passage.task_id and passage.task_id in query.task_ids:
             score += TASK_BOOST + (OVERVIEW_BOOST if passage.kind == "task-overview" else 0.0)
             hit.matched.append(f"task {passage.task_id}")
-        shared = [o for o in query.organisations if o in passage.organisations]
-        if shared and query.intents & {"responsible", "task_list"}:
+        favoured = _favoured_organisations(passage, query)
+        if favoured:
             score += ORG_BOOST
-            hit.matched += [f"organisation {o}" for o in shared]
+            hit.matched += [f"organisation {o}" for o in favoured]
         return score
+
+
+def _favoured_organisations(passage: Passage, query: Query) -> list[str]:
+    """The organisations of the question that favour ``passage``: the ones responsible for it
+    in a "who is responsible"/"which tasks" question; in English, whose BM25 weighs little,
+    any the passage names."""
+    named = [o for o in query.organisations if _names(passage, o)]
+    if query.intents & {"responsible", "task_list"}:
+        responsible = [o for o in named if o in passage.organisations]
+        if responsible:
+            return responsible
+    return named if query.language == "en" else []
+
+
+def _names(passage: Passage, code: str) -> bool:
+    """Whether ``passage`` is about the organisation ``code``: responsible for it, or names
+    it in its text ("EDSC (PTET) poursuivra…")."""
+    text = passage.index_text or passage.text
+    return (
+        code in passage.organisations
+        or re.search(rf"(?<!\w){re.escape(code)}(?!\w)", text) is not None
+    )
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:

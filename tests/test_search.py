@@ -218,3 +218,11 @@ def test_query_knows_what_is_untranslated_and_what_is_counted(
     if query.language == "en":
         assert "RCMP" not in query.untranslated and "permits" not in query.untranslated
     assert counted in query.counted and bool(query.counted) == bool(counted)
+
+
+def test_an_english_question_favours_passages_naming_its_organisation(engine: Engine) -> None:
+    hits = search(engine, "What did FINTRAC do?", k=3)
+    assert "CANAFE" in hits[0].passage.organisations
+    assert "organisation CANAFE" in hits[0].matched
+    french = search(engine, "Qu'a fait le CANAFE ?", k=3)  # French BM25 already weighs it
+    assert all("organisation CANAFE" not in h.matched for h in french)
