@@ -4,7 +4,8 @@ An English question adds a third ranking, BM25 over its anchors (names, acronyms
 the French codes of its organisations), which read the same in the French reports. A task id
 in the query sends that task's overview, then its deliverables, to the top; an organisation
 named in either language (RCMP -> GRC) in a "who is responsible" or "which tasks" question
-favours the Annex A deliverables it is responsible for.
+favours the Annex A deliverables it is responsible for, and in any English question, the
+passages that name it.
 """
 
 from __future__ import annotations
