@@ -45,7 +45,12 @@ def build_passages(
         passages += _section_passages(structure, section, splitter, chunk_size)
     passages += _footnote_passages(structure)
     passages += task_passages(structure, tasks, glossary)
-    return sorted(passages, key=lambda p: (p.line_start, p.line_end))
+    return sorted(passages, key=_reading_order)
+
+
+def _reading_order(passage: Passage) -> tuple[int, bool, int]:
+    """Source-line order, a task's overview before the deliverable rows it spans."""
+    return (passage.line_start, passage.kind != "task-overview", passage.line_end)
 
 
 def _section_passages(

@@ -254,3 +254,13 @@ def test_source_lines_contain_the_passage_words(
             missing = sorted({t for t in tokens if t not in source})
             failures.append(f"{p.id} lines {p.line_start}-{p.line_end}: {found:.0%}, {missing[:8]}")
     assert not failures, "\n".join(failures)
+
+
+def test_passages_are_in_reading_order_with_each_task_card_first(passages: list[Passage]) -> None:
+    plan = [p for p in passages if p.doc_id == "plan-action-2014-2015"]
+    assert [p.line_start for p in plan] == sorted(p.line_start for p in plan)
+    first_of_task: dict[str, Passage] = {}
+    for p in plan:
+        if p.task_id:
+            first_of_task.setdefault(p.task_id, p)
+    assert {p.kind for p in first_of_task.values()} == {"task-overview"}
