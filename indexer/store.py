@@ -9,6 +9,9 @@ Layout of one build::
     glossary.json     the bilingual glossary (copied from the corpus)
     terms_en_fr.json  English->French query terms (copied from the corpus)
     vectors.faiss     DenseStore
+    sentences.faiss   SentenceStore: one vector per sentence of the passages,
+    sentence_owners.npy   and the passage row of each
+    sparse.npz        SparseStore: latent terms, when the embedder has a sparse head
     bm25/             LexicalStore
 
 ``index_dir`` itself is a symbolic link to the current build in ``.<name>-builds/``; a new
@@ -32,14 +35,15 @@ from typing import Any
 import numpy as np
 
 from indexer.cache import EmbeddingCache
-from indexer.embed import Embedder
+from indexer.embed import Embedder, SparseEncoder
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE, Collection, ingest
 from indexer.load import load_collection
 from indexer.models import Passage
+from indexer.sentences import sentence_units
 from indexer.settings import Settings
-from indexer.stores import DenseStore, LexicalStore
+from indexer.stores import DenseStore, LexicalStore, SentenceStore, SparseStore
 
-FORMAT_VERSION = 2  # 2: task overview passages; passages carry index_text
+FORMAT_VERSION = 3  # 2: task overview passages, index_text; 3: sentence and sparse stores
 MANIFEST = "manifest.json"
 KEEP_BUILDS = 2
 
@@ -72,14 +76,26 @@ def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -
     texts = [search_text(p) for p in collection.passages]
     cache = EmbeddingCache(settings.embedding_cache, embedder.id)
     vectors, embedded = cache.embed(texts, embedder.embed_passages, progress=progress)
+    units, owners = sentence_units(collection.passages)
+    unit_vectors, _ = cache.embed(units, embedder.embed_passages, progress, unit="sentence")
+    stores = [
+        DenseStore.build(vectors, settings.hnsw_threshold, settings.hnsw_ef_search),
+        SentenceStore.build(unit_vectors, owners, settings.hnsw_threshold, settings.hnsw_ef_search),
+        LexicalStore.build(texts),
+    ]
+    if embedder.sparse is not None:
+        stores.append(_sparse_store(embedder.sparse, settings, texts, progress))
     builds = _builds_dir(settings.index_dir)
     builds.mkdir(parents=True, exist_ok=True)
     target = builds / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     staging = builds / f"{target.name}.tmp"
     try:
         staging.mkdir()
-        _write(staging, collection, vectors, settings)
+        _write(staging, collection, settings)
+        for store in stores:
+            store.save(staging)
         manifest = _manifest(collection, embedder, staging, len(embedded), started)
+        manifest["counts"]["sentences"] = len(units)
         manifest["config"] = _config(settings)
         _write_json(staging / MANIFEST, manifest)
         staging.rename(target)
@@ -90,9 +106,22 @@ def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -
     return manifest
 
 
-def _write(
-    directory: Path, collection: Collection, vectors: np.ndarray, settings: Settings
-) -> None:
+def _sparse_store(
+    encoder: SparseEncoder, settings: Settings, texts: list[str], progress: bool
+) -> SparseStore:
+    """Latent terms of ``texts``, cached like the vectors: a cached row is the feature ids
+    (exact as float32, being below 2**24) followed by their weights."""
+
+    def encode(batch: list[str]) -> np.ndarray:
+        indices, values = encoder.encode_passages(batch)
+        return np.hstack([indices.astype(np.float32), values])
+
+    cache = EmbeddingCache(settings.embedding_cache, encoder.id)
+    rows, _ = cache.embed(texts, encode, progress, unit="latent terms")
+    return SparseStore(rows[:, : encoder.top_k].astype(np.int32), rows[:, encoder.top_k :])
+
+
+def _write(directory: Path, collection: Collection, settings: Settings) -> None:
     with (directory / "passages.jsonl").open("w", encoding="utf-8") as out:
         for passage in collection.passages:
             out.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
@@ -108,8 +137,6 @@ def _write(
     )
     for name in (GLOSSARY_FILE, TERMS_FILE):
         shutil.copyfile(settings.corpus_dir / name, directory / name)
-    DenseStore.build(vectors, settings.hnsw_threshold, settings.hnsw_ef_search).save(directory)
-    LexicalStore.build([search_text(p) for p in collection.passages]).save(directory)
 
 
 def _document_entry(collection: Collection, doc_id: str) -> dict[str, Any]:
@@ -136,7 +163,11 @@ def _manifest(
     files = sorted(p for p in directory.rglob("*") if p.is_file())
     return {
         "format_version": FORMAT_VERSION,
-        "embedder": {"id": embedder.id, "dim": embedder.dim},
+        "embedder": {
+            "id": embedder.id,
+            "dim": embedder.dim,
+            "sparse": embedder.sparse.id if embedder.sparse else None,
+        },
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 2),
         "documents": {d.id: {"file": d.file, "sha256": d.sha256} for d in collection.documents},

@@ -1,7 +1,8 @@
-"""The two retrieval backends of an index directory: FAISS vectors and a bm25s index.
+"""The retrieval backends of an index directory: FAISS vectors (of passages and of their
+sentences), sparse latent-term vectors and a bm25s index.
 
 They are the only modules that touch FAISS or bm25s; a distributed engine would replace
-these two classes and nothing above them.
+these classes and nothing above them.
 """
 
 from __future__ import annotations
@@ -59,12 +60,12 @@ class DenseStore:
     def __len__(self) -> int:
         return self._index.ntotal
 
-    def save(self, directory: Path) -> None:
-        faiss.write_index(self._index, str(directory / self.FILE))
+    def save(self, directory: Path, file: str = FILE) -> None:
+        faiss.write_index(self._index, str(directory / file))
 
     @classmethod
-    def load(cls, directory: Path) -> DenseStore:
-        return cls(faiss.read_index(str(directory / cls.FILE)))
+    def load(cls, directory: Path, file: str = FILE) -> DenseStore:
+        return cls(faiss.read_index(str(directory / file)))
 
     def search(
         self, queries: np.ndarray, k: int, ef_search: int | None = None
@@ -83,6 +84,72 @@ class DenseStore:
             return faiss.downcast_index(self._index.storage).search(queries, k)
         ef = max(ef_search or self._index.hnsw.efSearch, k)
         return self._index.search(queries, k, params=faiss.SearchParametersHNSW(efSearch=ef))
+
+
+class SentenceStore:
+    """Dense search over the sentences of the passages; a passage scores as its best sentence."""
+
+    FILE = "sentences.faiss"
+    OWNERS = "sentence_owners.npy"
+    SENTENCES_PER_PASSAGE = 4  # searched per passage asked for: about the corpus's average
+
+    def __init__(self, dense: DenseStore, owners: np.ndarray) -> None:
+        self._dense = dense
+        self.owners = owners  # (n_sentences,) int32: the passage row of each sentence
+
+    @classmethod
+    def build(
+        cls, vectors: np.ndarray, owners: np.ndarray, hnsw_threshold: int, ef_search: int
+    ) -> SentenceStore:
+        """``vectors`` (n_sentences, dim) unit rows; ``owners`` (n_sentences,) passage rows."""
+        return cls(DenseStore.build(vectors, hnsw_threshold, ef_search), owners)
+
+    def __len__(self) -> int:
+        return len(self._dense)
+
+    def save(self, directory: Path) -> None:
+        self._dense.save(directory, self.FILE)
+        np.save(directory / self.OWNERS, self.owners)
+
+    @classmethod
+    def load(cls, directory: Path) -> SentenceStore:
+        owners = np.load(directory / cls.OWNERS, allow_pickle=False).astype(np.int32)
+        return cls(DenseStore.load(directory, cls.FILE), owners)
+
+    def search(self, query: np.ndarray, k: int, n_passages: int) -> np.ndarray:
+        """Passage rows whose best sentence is nearest ``query`` (dim,), best first, at most
+        ``k``; ``k == n_passages`` searches every sentence."""
+        depth = len(self) if k >= n_passages else k * self.SENTENCES_PER_PASSAGE
+        _, ids = self._dense.search(query[None, :], depth)
+        ids = ids[0][ids[0] >= 0]
+        passages = self.owners[ids]
+        _, first = np.unique(passages, return_index=True)  # ids are best first
+        return passages[np.sort(first)][:k]
+
+
+class SparseStore:
+    """Latent-term vectors of the passages, top ``k`` features each, scored by dot product."""
+
+    FILE = "sparse.npz"
+
+    def __init__(self, indices: np.ndarray, values: np.ndarray) -> None:
+        self.indices = indices  # (n_passages, top_k) int32 feature ids
+        self.values = values  # (n_passages, top_k) float32 weights, 0 past the last feature
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def save(self, directory: Path) -> None:
+        np.savez(directory / self.FILE, indices=self.indices, values=self.values)
+
+    @classmethod
+    def load(cls, directory: Path) -> SparseStore:
+        with np.load(directory / cls.FILE, allow_pickle=False) as data:
+            return cls(data["indices"].astype(np.int32), data["values"].astype(np.float32))
+
+    def scores(self, query: np.ndarray) -> np.ndarray:
+        """Dot product of each passage with the full (dim,) ``query``: (n_passages,)."""
+        return (query[self.indices] * self.values).sum(axis=1)
 
 
 class LexicalStore:

@@ -1,6 +1,8 @@
-"""Hybrid retrieval: dense (FAISS) + lexical (BM25) fused by weighted reciprocal rank.
+"""Hybrid retrieval: rankings fused by weighted reciprocal rank.
 
-An English question adds a third ranking, BM25 over its anchors (names, acronyms, numbers and
+Dense (the passage vectors), sentence (passages by their best sentence's vector), sparse
+(e5's latent terms, shared by French and English) and lexical (BM25). An English question
+adds one more ranking, BM25 over its anchors (names, acronyms, numbers and
 the French codes of its organisations), which read the same in the French reports. A task id
 in the query sends that task's overview, then its deliverables, to the top; an organisation
 named in either language (RCMP -> GRC) in a "who is responsible" or "which tasks" question
@@ -53,6 +55,8 @@ class Hit:
     score: float  # fused score, higher is better
     dense_rank: int | None = None  # 1-based rank among dense candidates
     dense_score: float | None = None  # cosine similarity
+    sentence_rank: int | None = None  # rank by the passage's best sentence
+    sparse_rank: int | None = None  # rank by latent terms
     lexical_rank: int | None = None
     lexical_score: float | None = None
     anchor_rank: int | None = None  # rank by BM25 over the query's names, acronyms, numbers
@@ -94,6 +98,11 @@ class Searcher:
         for rank, (i, s) in enumerate(zip(dense_ids[0], dense_scores[0], strict=True), start=1):
             if i >= 0:
                 hits[int(i)] = Hit(passages[i], 0.0, dense_rank=rank, dense_score=float(s))
+        sentences = self.index.sentences.search(vector, depth, len(passages))
+        for rank, i in enumerate(sentences, start=1):
+            hits.setdefault(int(i), Hit(passages[i], 0.0)).sentence_rank = rank
+        for rank, i in enumerate(self._sparse_ranking(query, depth), start=1):
+            hits.setdefault(int(i), Hit(passages[i], 0.0)).sparse_rank = rank
         lexical = self.index.lexical.scores(tokenize(query.lexical_text))
         for rank, i in enumerate(_top(lexical, depth), start=1):
             hit = hits.setdefault(int(i), Hit(passages[i], 0.0))
@@ -112,6 +121,17 @@ class Searcher:
         )
         return ranked[:k]
 
+    def _sparse_ranking(self, query: Query, depth: int) -> np.ndarray:
+        """Passage rows by latent terms, best first; none without a sparse head or weight."""
+        encoder, store = self.embedder.sparse, self.index.sparse
+        if encoder is None or store is None or not self._sparse_weight(query):
+            return np.zeros(0, dtype=np.int64)
+        return _top(store.scores(encoder.encode_query(query.dense_text)), depth)
+
+    def _sparse_weight(self, query: Query) -> float:
+        s = self.settings
+        return s.sparse_weight_en if query.language == "en" else s.sparse_weight_fr
+
     def _structured_matches(self, query: Query) -> list[int]:
         """Passages of the tasks named in the query."""
         wanted = set(query.task_ids)
@@ -125,6 +145,10 @@ class Searcher:
         score = 0.0
         if hit.dense_rank:
             score += s.dense_weight / (rrf + hit.dense_rank)
+        if hit.sentence_rank:
+            score += s.sentence_weight / (rrf + hit.sentence_rank)
+        if hit.sparse_rank:
+            score += self._sparse_weight(query) / (rrf + hit.sparse_rank)
         if hit.lexical_rank and hit.lexical_score and hit.lexical_score > 0:
             score += lexical_weight / (rrf + hit.lexical_rank)
         if hit.anchor_rank:

@@ -113,13 +113,17 @@ def test_published_index_round_trips(settings: Settings, built_index: dict, embe
 def test_manifest_fields(settings: Settings, built_index: dict) -> None:
     manifest = built_index
     assert manifest["format_version"] == FORMAT_VERSION
-    assert manifest["embedder"] == {"id": "e5-small-int4", "dim": 384}
+    assert manifest["embedder"] == {
+        "id": "e5-small-int4",
+        "dim": 384,
+        "sparse": "e5-small-int4+sae16384",
+    }
     for doc_id, entry in manifest["documents"].items():
         assert entry["sha256"] == sha256(CORPUS / entry["file"]), doc_id
     assert set(manifest["documents"]) == {"plan-action-2014-2015", "atelier-2015"}
     counts = manifest["counts"]
-    assert set(counts) >= {"documents", "passages", "tasks", "embedded"}
-    assert 0 <= counts["embedded"] <= counts["passages"]
+    assert set(counts) >= {"documents", "passages", "tasks", "embedded", "sentences"}
+    assert 0 <= counts["embedded"] <= counts["passages"] < counts["sentences"]
     built_at = datetime.fromisoformat(manifest["built_at"])
     assert built_at.tzinfo is not None
     assert manifest["versions"]["faiss-cpu"] == metadata.version("faiss-cpu")
