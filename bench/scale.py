@@ -1,10 +1,12 @@
-"""Section 4: the two retrieval stores on synthetic collections of 10k and 100k passages.
+"""Section 4: the retrieval stores on synthetic collections of 10k and 100k passages.
 
 Dense: 384-d unit vectors made from the real passage embeddings of the published index
 (``index/vectors.faiss``), in flat and HNSW ``DenseStore`` instances; HNSW recall@10 and
 recall@100 are measured against the exact flat results, for a sweep of efSearch and M.
 Lexical: texts of words drawn from the real corpus (with their frequencies) in a
-``LexicalStore``. Per-query latency is one query at a time, as the service searches
+``LexicalStore``. Latent terms: rows of the real ``SparseStore`` (``index/sparse.npz``)
+drawn with replacement; the cost of a query (a gather over n x top_k entries) does not
+depend on which rows they are. Per-query latency is one query at a time, as the service searches
 (depth 100, like ``Settings.candidates``).
 
 How the dense vectors are made (``synthetic_vectors``). Uniform random unit vectors are a
@@ -41,7 +43,14 @@ import faiss
 import numpy as np
 
 from indexer.lexical import tokenize
-from indexer.stores import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, DenseStore, LexicalStore
+from indexer.stores import (
+    HNSW_EF_CONSTRUCTION,
+    HNSW_EF_SEARCH,
+    HNSW_M,
+    DenseStore,
+    LexicalStore,
+    SparseStore,
+)
 
 from .stats import num, percentile_ms, table
 
@@ -229,6 +238,24 @@ def bench_lexical(n: int, n_queries: int, corpus_dir: Path) -> ScaleRow:
     return ScaleRow("lexical bm25", n, build_s, latencies)
 
 
+def bench_sparse(real: SparseStore, n: int, n_queries: int) -> ScaleRow:
+    """Latent-term scoring of ``n`` rows resampled from ``real``, queries made of real rows."""
+    rng = np.random.default_rng(SEED)
+    rows = rng.integers(0, len(real), n)
+    started = time.perf_counter()
+    store = SparseStore(real.indices[rows].copy(), real.values[rows].copy())
+    build_s = time.perf_counter() - started
+    dim = int(real.indices.max()) + 1
+    latencies = []
+    for row in rng.integers(0, len(real), n_queries):
+        query = np.zeros(dim, dtype=np.float32)
+        query[real.indices[row]] = real.values[row]
+        started = time.perf_counter()
+        top_ids(store.scores(query), DEPTH)
+        latencies.append(time.perf_counter() - started)
+    return ScaleRow("latent terms", n, build_s, latencies)
+
+
 @dataclass
 class ScaleReport:
     source: str  # where the dense vectors come from: "real" or "random"
@@ -256,6 +283,9 @@ def bench_scale(
             _print(row)
         rows.append(bench_lexical(n, n_queries, corpus_dir))
         _print(rows[-1])
+        if (index_dir / SparseStore.FILE).is_file():
+            rows.append(bench_sparse(SparseStore.load(index_dir), n, n_queries))
+            _print(rows[-1])
     top1 = None if real is None else top1_table(real, collections)
     return ScaleReport("random" if real is None else "real", rows, top1)
 

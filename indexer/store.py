@@ -73,18 +73,7 @@ def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -
     """Ingest the corpus, embed (reusing cached vectors) and publish a new index build."""
     started = time.perf_counter()
     collection = ingest(settings.corpus_dir, settings.chunk_size, settings.chunk_overlap)
-    texts = [search_text(p) for p in collection.passages]
-    cache = EmbeddingCache(settings.embedding_cache, embedder.id)
-    vectors, embedded = cache.embed(texts, embedder.embed_passages, progress=progress)
-    units, owners = sentence_units(collection.passages)
-    unit_vectors, _ = cache.embed(units, embedder.embed_passages, progress, unit="sentence")
-    stores = [
-        DenseStore.build(vectors, settings.hnsw_threshold, settings.hnsw_ef_search),
-        SentenceStore.build(unit_vectors, owners, settings.hnsw_threshold, settings.hnsw_ef_search),
-        LexicalStore.build(texts),
-    ]
-    if embedder.sparse is not None:
-        stores.append(_sparse_store(embedder.sparse, settings, texts, progress))
+    stores, embedded, n_sentences = _build_stores(collection, embedder, settings, progress)
     builds = _builds_dir(settings.index_dir)
     builds.mkdir(parents=True, exist_ok=True)
     target = builds / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
@@ -94,8 +83,8 @@ def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -
         _write(staging, collection, settings)
         for store in stores:
             store.save(staging)
-        manifest = _manifest(collection, embedder, staging, len(embedded), started)
-        manifest["counts"]["sentences"] = len(units)
+        manifest = _manifest(collection, embedder, staging, embedded, started)
+        manifest["counts"]["sentences"] = n_sentences
         manifest["config"] = _config(settings)
         _write_json(staging / MANIFEST, manifest)
         staging.rename(target)
@@ -104,6 +93,26 @@ def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -
         shutil.rmtree(staging, ignore_errors=True)
     _prune(builds, keep=target)
     return manifest
+
+
+def _build_stores(
+    collection: Collection, embedder: Embedder, settings: Settings, progress: bool
+) -> tuple[list[Any], int, int]:
+    """Every store of the build, the number of passages embedded anew, the sentence count."""
+    texts = [search_text(p) for p in collection.passages]
+    cache = EmbeddingCache(settings.embedding_cache, embedder.id)
+    vectors, embedded = cache.embed(texts, embedder.embed_passages, progress=progress)
+    units, owners = sentence_units(collection.passages)
+    unit_vectors, _ = cache.embed(units, embedder.embed_passages, progress, unit="sentence")
+    hnsw = settings.hnsw_threshold, settings.hnsw_ef_search
+    stores: list[Any] = [
+        DenseStore.build(vectors, *hnsw),
+        SentenceStore.build(unit_vectors, owners, *hnsw),
+        LexicalStore.build(texts),
+    ]
+    if embedder.sparse is not None:
+        stores.append(_sparse_store(embedder.sparse, settings, texts, progress))
+    return stores, len(embedded), len(units)
 
 
 def _sparse_store(
