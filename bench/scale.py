@@ -5,9 +5,10 @@ Dense: 384-d unit vectors made from the real passage embeddings of the published
 recall@100 are measured against the exact flat results, for a sweep of efSearch and M.
 Lexical: texts of words drawn from the real corpus (with their frequencies) in a
 ``LexicalStore``. Latent terms: rows of the real ``SparseStore`` (``index/sparse.npz``)
-drawn with replacement; the cost of a query (a gather over n x top_k entries) does not
-depend on which rows they are. Per-query latency is one query at a time, as the service searches
-(depth 100, like ``Settings.candidates``).
+drawn with replacement. A query reads the posting lists of its features; resampled from 259
+passages, the collection uses few features, so its lists are longer than a real collection's
+of that size would be: the latency is an upper bound. Per-query latency is one query at a
+time, as the service searches (depth 100, like ``Settings.candidates``).
 
 How the dense vectors are made (``synthetic_vectors``). Uniform random unit vectors are a
 worst case with no cluster structure (HNSW recall@10 0.27 at 100k); real e5 embeddings

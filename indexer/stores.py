@@ -12,6 +12,7 @@ from pathlib import Path
 import bm25s
 import faiss
 import numpy as np
+from scipy import sparse
 
 from indexer.lexical import tokenize_many
 
@@ -128,13 +129,18 @@ class SentenceStore:
 
 
 class SparseStore:
-    """Latent-term vectors of the passages, top ``k`` features each, scored by dot product."""
+    """Latent-term vectors of the passages, top ``k`` features each, scored by dot product
+    through the posting lists (a column-sparse matrix) of the query's features only."""
 
     FILE = "sparse.npz"
 
     def __init__(self, indices: np.ndarray, values: np.ndarray) -> None:
         self.indices = indices  # (n_passages, top_k) int32 feature ids
         self.values = values  # (n_passages, top_k) float32 weights, 0 past the last feature
+        n, k = indices.shape
+        rows = np.repeat(np.arange(n), k)
+        shape = (n, int(indices.max(initial=0)) + 1)
+        self._columns = sparse.csc_matrix((values.ravel(), (rows, indices.ravel())), shape=shape)
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -149,7 +155,9 @@ class SparseStore:
 
     def scores(self, query: np.ndarray) -> np.ndarray:
         """Dot product of each passage with the full (dim,) ``query``: (n_passages,)."""
-        return (query[self.indices] * self.values).sum(axis=1)
+        features = np.flatnonzero(query[: self._columns.shape[1]])
+        columns = self._columns[:, features]
+        return np.asarray(columns @ query[features], dtype=np.float32).ravel()
 
 
 class LexicalStore:
