@@ -369,4 +369,11 @@ def describe(report: ScaleReport) -> str:
         f"`DenseStore.build` flat vs HNSW (M={HNSW_M}, efConstruction={HNSW_EF_CONSTRUCTION}, "
         f"efSearch={HNSW_EF_SEARCH} unless swept), one query at a time with depth {DEPTH}; "
         "recall@10 and recall@100 of HNSW against the exact flat top 10 and top 100."
+        + (
+            " Latent terms: `SparseStore` rows resampled from `index/sparse.npz`, a query is a "
+            "real passage's row (posting lists of its features + top 100); resampling uses few "
+            "features, so the lists are long and the latency an upper bound."
+            if any(r.store == "latent terms" for r in report.rows)
+            else ""
+        )
     )
