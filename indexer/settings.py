@@ -24,8 +24,8 @@ class Settings(BaseSettings):
     chunk_size: int = Field(900, ge=200, le=4000)
     chunk_overlap: int = Field(150, ge=0, le=1000)
     hnsw_threshold: int = Field(20_000, ge=1)  # above this many passages, FAISS HNSW replaces flat
-    # HNSW candidates per search, stored in vectors.faiss (rebuild to change); a search never
-    # keeps fewer than its depth (candidates). 256: recall@100 0.999 at 100k (bench/scale.py)
+    # HNSW candidates per search, stored in vectors.faiss (`indexer ensure` rebuilds); a search
+    # never keeps fewer than its depth (candidates). 256: recall@100 0.999 at 100k (bench/scale.py)
     hnsw_ef_search: int = Field(256, ge=16, le=4096)
 
     # Retrieval

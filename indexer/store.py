@@ -268,12 +268,18 @@ def is_stale(settings: Settings, embedder_id: str) -> str | None:
         if manifest.get("files", {}).get(name) != _sha256(settings.corpus_dir / name):
             return f"{name} changed"
     if manifest.get("config") != _config(settings):
-        return "chunking settings changed"
+        return "chunking or HNSW settings changed"
     return None
 
 
 def _config(settings: Settings) -> dict[str, int]:
-    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
+    """The settings a build bakes in: changing one makes the published index stale."""
+    return {
+        "chunk_size": settings.chunk_size,
+        "chunk_overlap": settings.chunk_overlap,
+        "hnsw_threshold": settings.hnsw_threshold,
+        "hnsw_ef_search": settings.hnsw_ef_search,
+    }
 
 
 def _write_json(path: Path, data: Any) -> None:

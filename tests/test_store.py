@@ -452,3 +452,15 @@ def test_sentences_of_unknown_passages_are_corrupt(
     (directory / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="sentences of unknown passages.*indexer build"):
         load_index(tiny_settings.index_dir, embedder.id)
+
+
+@pytest.mark.parametrize(
+    "change", [{"chunk_size": 700}, {"hnsw_threshold": 100}, {"hnsw_ef_search": 128}]
+)
+def test_a_changed_build_setting_makes_the_index_stale(
+    tiny_settings: Settings, embedder: Embedder, change: dict
+) -> None:
+    build_index(tiny_settings, embedder, progress=False)
+    assert is_stale(tiny_settings, embedder.id) is None
+    changed = tiny_settings.model_copy(update=change)
+    assert is_stale(changed, embedder.id) == "chunking or HNSW settings changed"
