@@ -134,6 +134,11 @@ class Passage:
     # only, or every English question naming an organisation would match the Annex first
     index_text: str | None = None
 
+    @property
+    def indexed_text(self) -> str:
+        """The text that is embedded and BM25-indexed: ``index_text`` if set, else ``text``."""
+        return self.index_text or self.text
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

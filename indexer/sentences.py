@@ -21,7 +21,7 @@ MIN_CHARS = 20  # shorter pieces ("- 2012-2013", "Tâche 1.11 :") say too little
 def split_sentences(passage: Passage) -> list[str]:
     """The sentences of ``passage`` (its index text), each ``"<section title>: <sentence>"``;
     a passage with no sentence of ``MIN_CHARS`` is one unit of its whole text."""
-    body = passage.index_text or passage.text
+    body = passage.indexed_text
     pieces = [s.strip() for s in SENTENCE_END.split(body)]
     sentences = [s for s in pieces if len(s) >= MIN_CHARS] or [body.strip()]
     title = passage.section_path[-1] if passage.section_path else ""

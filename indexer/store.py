@@ -66,7 +66,7 @@ class IndexMismatchError(IndexError_):
 
 def search_text(passage: Passage) -> str:
     """What is embedded and BM25-indexed: the breadcrumb, then the passage."""
-    return " > ".join(passage.section_path) + "\n" + (passage.index_text or passage.text)
+    return " > ".join(passage.section_path) + "\n" + passage.indexed_text
 
 
 def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -> dict[str, Any]:

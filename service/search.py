@@ -179,10 +179,9 @@ def _favoured_organisations(passage: Passage, query: Query) -> list[str]:
 def _names(passage: Passage, code: str) -> bool:
     """Whether ``passage`` is about the organisation ``code``: responsible for it, or names
     it in its text ("EDSC (PTET) poursuivra…")."""
-    text = passage.index_text or passage.text
     return (
         code in passage.organisations
-        or re.search(rf"(?<!\w){re.escape(code)}(?!\w)", text) is not None
+        or re.search(rf"(?<!\w){re.escape(code)}(?!\w)", passage.indexed_text) is not None
     )
 
 
