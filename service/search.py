@@ -98,8 +98,7 @@ class Searcher:
         for rank, (i, s) in enumerate(zip(dense_ids[0], dense_scores[0], strict=True), start=1):
             if i >= 0:
                 hits[int(i)] = Hit(passages[i], 0.0, dense_rank=rank, dense_score=float(s))
-        sentences = self.index.sentences.search(vector, depth, len(passages))
-        for rank, i in enumerate(sentences, start=1):
+        for rank, i in enumerate(self._sentence_ranking(vector, depth), start=1):
             hits.setdefault(int(i), Hit(passages[i], 0.0)).sentence_rank = rank
         for rank, i in enumerate(self._sparse_ranking(query, depth), start=1):
             hits.setdefault(int(i), Hit(passages[i], 0.0)).sparse_rank = rank
@@ -120,6 +119,12 @@ class Searcher:
             key=lambda h: -h.score,
         )
         return ranked[:k]
+
+    def _sentence_ranking(self, vector: np.ndarray, depth: int) -> np.ndarray:
+        """Passage rows by their best sentence, best first; none at weight 0."""
+        if not self.settings.sentence_weight:
+            return np.zeros(0, dtype=np.int64)
+        return self.index.sentences.search(vector, depth, len(self.index.passages))
 
     def _sparse_ranking(self, query: Query, depth: int) -> np.ndarray:
         """Passage rows by latent terms, best first; none without a sparse head or weight."""

@@ -133,3 +133,12 @@ def test_search_without_latent_terms(engine: Engine, monkeypatch: pytest.MonkeyP
     hits = engine.searcher.search("permis de séjour temporaire délivrés aux victimes", k=5)
     assert "34 permis de séjour temporaire" in hits[0].passage.text
     assert all(h.sparse_rank is None for h in hits)
+
+
+def test_a_zero_weight_turns_the_sentence_ranking_off(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine.searcher.settings, "sentence_weight", 0.0)
+    hits = engine.searcher.search(TRP_EN, k=5)
+    assert "34 permis de séjour temporaire" in hits[0].passage.text
+    assert all(h.sentence_rank is None for h in hits)
