@@ -44,12 +44,14 @@ import faiss
 import numpy as np
 
 from indexer.lexical import tokenize
+from indexer.settings import Settings
 from indexer.stores import (
     HNSW_EF_CONSTRUCTION,
     HNSW_EF_SEARCH,
     HNSW_M,
     DenseStore,
     LexicalStore,
+    SentenceStore,
     SparseStore,
 )
 
@@ -63,6 +65,8 @@ WORD = re.compile(r"[^\W\d_]+")
 PASSAGES_PER_TOPIC = 10
 TOPIC_PARENTS = 3
 NOISE = (0.12, 0.55)  # range of the relative noise norm, log-uniform
+HNSW_THRESHOLD = Settings.model_fields["hnsw_threshold"].default  # vectors, per store
+SENTENCES_PER_PASSAGE = 4  # the real index: 1,018 sentences for 259 passages
 EF_SEARCHES = (64, 128, 256, 512)
 MS = (HNSW_M, 48)
 QUANTILES = (5, 25, 50, 75, 95)
@@ -79,6 +83,7 @@ class ScaleRow:
     recall_100: float | None = None
     m: int | None = None
     ef_search: int | None = None
+    memory_mb: float | None = None
 
 
 @dataclass
@@ -166,7 +171,9 @@ def _timed_searches(
 
 def recall_at(k: int, exact: np.ndarray, approximate: np.ndarray) -> float:
     """Mean share of each exact top ``k`` (rows of ids, best first) found in the approximate."""
-    hits = [len(set(e[:k]) & set(a[:k])) / k for e, a in zip(exact, approximate, strict=True)]
+    hits = [
+        len(set(e[:k]) & set(a[:k])) / len(e[:k]) for e, a in zip(exact, approximate, strict=True)
+    ]
     return float(np.mean(hits))
 
 
@@ -177,7 +184,7 @@ def bench_dense(data: DenseData, ms: tuple[int, ...] = MS) -> list[ScaleRow]:
     flat = DenseStore.build(data.vectors, hnsw_threshold=FLAT)
     build_s = time.perf_counter() - started
     latencies, exact = _timed_searches(flat, data.queries)
-    rows = [ScaleRow("dense flat", n, build_s, latencies)]
+    rows = [ScaleRow("dense flat", n, build_s, latencies, memory_mb=_mb(flat.nbytes))]
     for m in ms:
         started = time.perf_counter()
         store = DenseStore.build(data.vectors, hnsw_threshold=0, m=m)
@@ -186,7 +193,8 @@ def bench_dense(data: DenseData, ms: tuple[int, ...] = MS) -> list[ScaleRow]:
         for ef in EF_SEARCHES:
             latencies, ids = _timed_searches(store, data.queries, ef)
             recalls = recall_at(10, exact, ids), recall_at(DEPTH, exact, ids)
-            rows.append(ScaleRow("dense hnsw", n, build_s, latencies, *recalls, m, ef))
+            memory = _mb(store.nbytes)
+            rows.append(ScaleRow("dense hnsw", n, build_s, latencies, *recalls, m, ef, memory))
     return rows
 
 
@@ -242,19 +250,51 @@ def bench_lexical(n: int, n_queries: int, corpus_dir: Path) -> ScaleRow:
 def bench_sparse(real: SparseStore, n: int, n_queries: int) -> ScaleRow:
     """Latent-term scoring of ``n`` rows resampled from ``real``, queries made of real rows."""
     rng = np.random.default_rng(SEED)
-    rows = rng.integers(0, len(real), n)
     started = time.perf_counter()
-    store = SparseStore(real.indices[rows].copy(), real.values[rows].copy())
+    store = real.take(rng.integers(0, len(real), n))
     build_s = time.perf_counter() - started
-    dim = int(real.indices.max()) + 1
     latencies = []
     for row in rng.integers(0, len(real), n_queries):
-        query = np.zeros(dim, dtype=np.float32)
-        query[real.indices[row]] = real.values[row]
+        query = real.vector(int(row))
         started = time.perf_counter()
         top_ids(store.scores(query), DEPTH)
         latencies.append(time.perf_counter() - started)
-    return ScaleRow("latent terms", n, build_s, latencies)
+    return ScaleRow("latent terms", n, build_s, latencies, memory_mb=_mb(store.nbytes))
+
+
+def bench_sentences(data: DenseData, hnsw_threshold: int = HNSW_THRESHOLD) -> ScaleRow:
+    """``SentenceStore`` of ``SENTENCES_PER_PASSAGE`` noisy copies of each passage vector,
+    built as the indexer would (HNSW above ``hnsw_threshold`` sentences); recall of the
+    passage rows it ranks against an exact (flat) sentence store."""
+    n = len(data.vectors)
+    rng = np.random.default_rng(SEED)
+    owners = np.repeat(np.arange(n, dtype=np.int32), SENTENCES_PER_PASSAGE)
+    sentences = _sentence_vectors(rng, data)
+    started = time.perf_counter()
+    store = SentenceStore.build(sentences, owners, hnsw_threshold, HNSW_EF_SEARCH)
+    build_s = time.perf_counter() - started
+    exact = SentenceStore.build(sentences, owners, FLAT, HNSW_EF_SEARCH)
+    latencies, found, truth = [], [], []
+    for query in data.queries:
+        started = time.perf_counter()
+        found.append(store.search(query, DEPTH, n))
+        latencies.append(time.perf_counter() - started)
+        truth.append(exact.search(query, DEPTH, n))
+    recalls = recall_at(10, truth, found), recall_at(DEPTH, truth, found)
+    name = f"sentences {store.kind}"
+    return ScaleRow(name, n, build_s, latencies, *recalls, memory_mb=_mb(store.nbytes))
+
+
+def _sentence_vectors(rng: np.random.Generator, data: DenseData) -> np.ndarray:
+    """Row ``SENTENCES_PER_PASSAGE * i + j``: sentence j of passage i, near its vector."""
+    vectors = np.repeat(data.vectors, SENTENCES_PER_PASSAGE, axis=0)
+    scale = np.exp(rng.uniform(*np.log(NOISE), size=(len(vectors), 1))).astype(np.float32)
+    noise = rng.standard_normal(vectors.shape, dtype=np.float32) * (scale / np.sqrt(DIM))
+    return normalise(vectors + noise)
+
+
+def _mb(nbytes: int) -> float:
+    return nbytes / 2**20
 
 
 @dataclass
@@ -279,7 +319,7 @@ def bench_scale(
     for n in sizes:
         data = synthetic_vectors(real, n, n_queries)
         collections[n] = data.vectors
-        for row in bench_dense(data, ms):
+        for row in [*bench_dense(data, ms), bench_sentences(data)]:
             rows.append(row)
             _print(row)
         rows.append(bench_lexical(n, n_queries, corpus_dir))
@@ -305,7 +345,7 @@ def _print(row: ScaleRow) -> None:
 def render(rows: list[ScaleRow]) -> str:
     """The stores as configured by default (HNSW: M and efSearch of ``DenseStore.build``)."""
     headers = ["store", "passages", "build (s)", "queries", "p50 (ms)", "p95 (ms)"]
-    headers += ["recall@10 vs flat", "recall@100 vs flat"]
+    headers += ["recall@10 vs flat", "recall@100 vs flat", "memory (MB)"]
     body = [
         [
             r.store,
@@ -316,6 +356,7 @@ def render(rows: list[ScaleRow]) -> str:
             num(percentile_ms(r.latencies, 95), 2),
             num(r.recall_10, 3),
             num(r.recall_100, 3),
+            num(r.memory_mb, 1),
         ]
         for r in rows
         if is_default(r)
@@ -368,7 +409,12 @@ def describe(report: ScaleReport) -> str:
     return vectors + (
         f"`DenseStore.build` flat vs HNSW (M={HNSW_M}, efConstruction={HNSW_EF_CONSTRUCTION}, "
         f"efSearch={HNSW_EF_SEARCH} unless swept), one query at a time with depth {DEPTH}; "
-        "recall@10 and recall@100 of HNSW against the exact flat top 10 and top 100."
+        "recall@10 and recall@100 of HNSW against the exact flat top 10 and top 100. "
+        f"Sentences: {SENTENCES_PER_PASSAGE} noisy copies of each passage vector in a "
+        f"`SentenceStore` (HNSW above {num(HNSW_THRESHOLD)} sentences, as the indexer builds "
+        "it); a search ranks 100 passages by their best sentence, and its recall is against "
+        "the same ranking from a flat sentence store. Memory: vectors, HNSW links, posting "
+        "lists, as held in RAM (not the process's RSS)."
         + (
             " Latent terms: `SparseStore` rows resampled from `index/sparse.npz`, a query is a "
             "real passage's row (posting lists of its features + top 100); resampling uses few "

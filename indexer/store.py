@@ -43,7 +43,9 @@ from indexer.sentences import sentence_units
 from indexer.settings import Settings
 from indexer.stores import DenseStore, LexicalStore, SentenceStore, SparseStore
 
-FORMAT_VERSION = 3  # 2: task overview passages, index_text; 3: sentence and sparse stores
+# 2: task overview passages, index_text; 3: sentence and sparse stores; 4: sparse.npz holds
+# the posting lists alone (a scipy CSC matrix)
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 KEEP_BUILDS = 2
 
@@ -127,7 +129,9 @@ def _sparse_store(
 
     cache = EmbeddingCache(settings.embedding_cache, encoder.id)
     rows, _ = cache.embed(texts, encode, progress, unit="latent terms")
-    return SparseStore(rows[:, : encoder.top_k].astype(np.int32), rows[:, encoder.top_k :])
+    return SparseStore.from_top_k(
+        rows[:, : encoder.top_k].astype(np.int32), rows[:, encoder.top_k :]
+    )
 
 
 def _write(directory: Path, collection: Collection, settings: Settings) -> None:

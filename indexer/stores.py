@@ -61,6 +61,14 @@ class DenseStore:
     def __len__(self) -> int:
         return self._index.ntotal
 
+    @property
+    def nbytes(self) -> int:
+        """Memory of the float32 vectors and, for HNSW, of the graph's int32 links."""
+        size = self._index.ntotal * self._index.d * 4
+        if isinstance(self._index, faiss.IndexHNSWFlat):
+            size += self._index.hnsw.neighbors.size() * 4
+        return size
+
     def save(self, directory: Path, file: str = FILE) -> None:
         faiss.write_index(self._index, str(directory / file))
 
@@ -108,6 +116,14 @@ class SentenceStore:
     def __len__(self) -> int:
         return len(self._dense)
 
+    @property
+    def kind(self) -> str:
+        return self._dense.kind
+
+    @property
+    def nbytes(self) -> int:
+        return self._dense.nbytes + self.owners.nbytes
+
     def save(self, directory: Path) -> None:
         self._dense.save(directory, self.FILE)
         np.save(directory / self.OWNERS, self.owners)
@@ -134,24 +150,46 @@ class SparseStore:
 
     FILE = "sparse.npz"
 
-    def __init__(self, indices: np.ndarray, values: np.ndarray) -> None:
-        self.indices = indices  # (n_passages, top_k) int32 feature ids
-        self.values = values  # (n_passages, top_k) float32 weights, 0 past the last feature
+    def __init__(self, columns: sparse.csc_matrix) -> None:
+        self._columns = columns  # (n_passages, n_features): column j lists feature j's passages
+
+    @classmethod
+    def from_top_k(cls, indices: np.ndarray, values: np.ndarray) -> SparseStore:
+        """``indices`` (n_passages, top_k) int32 feature ids; ``values`` (n_passages, top_k)
+        float32 weights, 0 past a passage's last feature."""
         n, k = indices.shape
         rows = np.repeat(np.arange(n), k)
         shape = (n, int(indices.max(initial=0)) + 1)
-        self._columns = sparse.csc_matrix((values.ravel(), (rows, indices.ravel())), shape=shape)
+        matrix = sparse.csc_matrix((values.ravel(), (rows, indices.ravel())), shape=shape)
+        matrix.eliminate_zeros()
+        return cls(matrix.astype(np.float32))
 
     def __len__(self) -> int:
-        return len(self.indices)
+        return self._columns.shape[0]
+
+    @property
+    def nbytes(self) -> int:
+        """Memory of the posting lists: weights, passage rows and column offsets."""
+        m = self._columns
+        return m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
+
+    def take(self, rows: np.ndarray) -> SparseStore:
+        """A store of the passages ``rows`` (m,), in that order, repeats allowed."""
+        return SparseStore(self._columns[rows].tocsc())
+
+    def vector(self, row: int) -> np.ndarray:
+        """Passage ``row``'s latent terms as a full (n_features,) float32 vector."""
+        return self._columns[[row]].toarray().ravel()
 
     def save(self, directory: Path) -> None:
-        np.savez(directory / self.FILE, indices=self.indices, values=self.values)
+        sparse.save_npz(directory / self.FILE, self._columns, compressed=False)
 
     @classmethod
     def load(cls, directory: Path) -> SparseStore:
-        with np.load(directory / cls.FILE, allow_pickle=False) as data:
-            return cls(data["indices"].astype(np.int32), data["values"].astype(np.float32))
+        matrix = sparse.load_npz(directory / cls.FILE)
+        if matrix.format != "csc":
+            raise ValueError(f"{cls.FILE}: expected a column-sparse matrix, got {matrix.format}")
+        return cls(matrix.astype(np.float32))
 
     def scores(self, query: np.ndarray) -> np.ndarray:
         """Dot product of each passage with the full (dim,) ``query``: (n_passages,)."""

@@ -91,23 +91,34 @@ def test_latent_terms_are_sparse_and_score_as_dot_products(embedder: Embedder) -
     full = np.zeros((2, encoder.dim), dtype=np.float32)
     for row in range(2):
         full[row, indices[row]] = values[row]
-    store = SparseStore(indices, values)
+    store = SparseStore.from_top_k(indices, values)
     np.testing.assert_allclose(store.scores(query), full @ query, rtol=1e-5)
 
 
 def test_latent_terms_match_across_languages(embedder: Embedder) -> None:
     indices, values = embedder.sparse.encode_passages([TRP_FR, UNRELATED])
-    scores = SparseStore(indices, values).scores(embedder.sparse.encode_query(TRP_EN))
+    scores = SparseStore.from_top_k(indices, values).scores(embedder.sparse.encode_query(TRP_EN))
     assert scores[0] > 2 * scores[1]
 
 
 def test_sparse_store_round_trips(tmp_path) -> None:
-    store = SparseStore(np.array([[3, 1]], np.int32), np.array([[0.5, 0.25]], np.float32))
+    """Two passages, the second padded with a zero weight (fewer features than top_k)."""
+    indices = np.array([[3, 1], [2, 0]], np.int32)
+    store = SparseStore.from_top_k(indices, np.array([[0.5, 0.25], [1.0, 0.0]], np.float32))
+    assert len(store) == 2 and store.nbytes > 0
     store.save(tmp_path)
     loaded = SparseStore.load(tmp_path)
     query = np.zeros(4, np.float32)
-    query[[1, 3]] = [2.0, 4.0]
-    assert loaded.scores(query).tolist() == [2.5]
+    query[[0, 1, 2, 3]] = [8.0, 2.0, 1.0, 4.0]
+    assert loaded.scores(query).tolist() == [2.5, 1.0]
+    assert len(loaded) == 2 and loaded.nbytes == store.nbytes
+
+
+def test_a_sparse_file_of_another_layout_is_refused(tmp_path) -> None:
+    """A format-3 ``sparse.npz`` (top-k arrays, not posting lists) cannot be searched."""
+    np.savez(tmp_path / SparseStore.FILE, indices=np.zeros((1, 2)), values=np.ones((1, 2)))
+    with pytest.raises(ValueError):
+        SparseStore.load(tmp_path)
 
 
 def test_hits_carry_sentence_and_latent_term_ranks(engine: Engine) -> None:
