@@ -114,6 +114,15 @@ def test_sparse_store_round_trips(tmp_path) -> None:
     assert len(loaded) == 2 and loaded.nbytes == store.nbytes
 
 
+def test_sparse_store_takes_rows_and_gives_them_back_as_vectors() -> None:
+    indices = np.array([[3, 1], [2, 0]], np.int32)
+    store = SparseStore.from_top_k(indices, np.array([[0.5, 0.25], [1.0, 0.0]], np.float32))
+    assert store.vector(0).tolist() == [0.0, 0.25, 0.0, 0.5]
+    taken = store.take(np.array([1, 0, 1]))
+    assert len(taken) == 3
+    assert taken.scores(store.vector(0)).tolist() == [0.0, 0.3125, 0.0]
+
+
 def test_a_sparse_file_of_another_layout_is_refused(tmp_path) -> None:
     """A format-3 ``sparse.npz`` (top-k arrays, not posting lists) cannot be searched."""
     np.savez(tmp_path / SparseStore.FILE, indices=np.zeros((1, 2)), values=np.ones((1, 2)))
