@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,8 +170,9 @@ def _timed_searches(
     return latencies, np.stack(ids)
 
 
-def recall_at(k: int, exact: np.ndarray, approximate: np.ndarray) -> float:
-    """Mean share of each exact top ``k`` (rows of ids, best first) found in the approximate."""
+def recall_at(k: int, exact: Sequence[np.ndarray], approximate: Sequence[np.ndarray]) -> float:
+    """Mean share of each exact top ``k`` (ids, best first; a sentence search may return
+    fewer than ``k`` passages) found in the approximate top ``k``."""
     hits = [
         len(set(e[:k]) & set(a[:k])) / len(e[:k]) for e, a in zip(exact, approximate, strict=True)
     ]
