@@ -19,6 +19,9 @@ WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # "how many victims were…", "combien de permis…": the words naming what is counted
 COUNTED = re.compile(r"\b(?:how many|combien (?:de |d'))\s*((?:[^\W\d_][\w'-]*\s*){1,4})", re.I)
 FRENCH_MARKS = re.compile(r"[àâçéèêëîïôùûüœ]", re.IGNORECASE)
+# c', d', j', l', m', n', s', t': French only when elided ("women's", "bill C-36" are English)
+ELIDED = frozenset("cdjlmnst")
+APOSTROPHES = ("'", "’")
 # Names, acronyms and numbers read the same in both languages: "Michael Holmes", "NHTCC", "2014"
 ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z][\w-]*|\d[\d.,]*)\b")
 
@@ -82,7 +85,11 @@ def detect_language(text: str, english_terms: int = 0) -> str:
     ``english_terms`` (English domain phrases found in the text) decides a tie, so keyword
     queries such as "labour officials training" count as English.
     """
-    words = [fold(w) for w in WORD.findall(text)]
+    words = [
+        fold(m.group())
+        for m in WORD.finditer(text)
+        if fold(m.group()) not in ELIDED or text[m.end() : m.end() + 1] in APOSTROPHES
+    ]
     fr_words, en_words = _language_words()
     fr = sum(w in fr_words for w in words) + 2 * len(FRENCH_MARKS.findall(text))
     en = sum(w in en_words for w in words)
