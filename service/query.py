@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 from indexer.clean import fold
 from indexer.glossary import Glossary, TermTranslator
 
@@ -37,6 +39,7 @@ class Query:
     anchors: list[str] = field(default_factory=list)  # names, acronyms, numbers; French codes
     untranslated: str = ""  # the words that neither the terms nor the glossary translate
     counted: str = ""  # for "how many X": X, with its French for an English question
+    vector: np.ndarray | None = field(default=None, repr=False)  # (dim,) once embedded
 
     @property
     def coverage_text(self) -> str:
