@@ -26,7 +26,7 @@ TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 
 APPROX = {"dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30,
           "quarantaine": 40, "cinquantaine": 50, "centaine": 100}  # fmt: skip
 SCALE = r"(?:\s+(?:de\s+)?(?P<scale>millions?|milliards?|mille))?"
-CURRENCY = r"(?:\s*(?P<unit>\$|dollars|pour cent|%))?"
+CURRENCY = r"(?:\s*(?:de\s+)?(?P<unit>\$|dollars|pour cent|%))?"
 DIGITS = re.compile(
     r"(?<![\w.,/-])(?P<prefix>\$\s?)?(?P<num>\d{1,3}(?:[  ]\d{3})+|\d+)(?:,(?P<dec>\d+))?"
     + SCALE
@@ -48,6 +48,8 @@ NAME = re.compile(
     r"(?<![\w'])(?:[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?)(?:\s+(?:[A-ZÀ-Ý][a-zà-ÿ]+"
     r"(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?|[A-Z]{2,}))+"
 )
+
+HONORIFIC = re.compile(r"(?:Mme|Mlle|Monsieur|Madame|Docteur|Dr|Me)\s+")
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,18 @@ def names(text: str, exclude: list[Span]) -> list[Span]:
     for match in NAME.finditer(text):
         if any(s.start < match.end() and match.start() < s.end for s in exclude):
             continue
-        found.append(Span("person", match.group(0), match.start(), match.end(), match.group(0)))
+        title = HONORIFIC.match(match.group(0))
+        start = match.start() + (title.end() if title else 0)
+        if " " in text[start : match.end()]:
+            found.append(
+                Span(
+                    "person",
+                    text[start : match.end()],
+                    start,
+                    match.end(),
+                    text[start : match.end()],
+                )
+            )
     return found
 
 
