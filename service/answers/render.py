@@ -4,15 +4,13 @@ the quote with its citation marker, from the templates of ``service/i18n/answers
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from pathlib import Path
 
 from indexer.glossary import Glossary
+from indexer.resources import package_json
 from service.answers.spans import Span, places
 from service.i18n import t
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 MONTHS_EN = (
     "January February March April May June July August September October November December"
 ).split()
@@ -75,7 +73,7 @@ def organisation(code: str, language: str, glossary: Glossary) -> str:
 
 @cache
 def statuses() -> dict[str, str]:
-    return json.loads((DATA / "statuses.json").read_text(encoding="utf-8"))["statuses"]
+    return package_json("service", "data/statuses.json")["statuses"]
 
 
 def status(value: str | None, language: str) -> str:

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.resources import package_json
 from service.answers.candidates import FEATURES
 
-MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "answer_model.json"
+MODEL_FILE = "data/answer_model.json"  # in the service package
 
 
 class ModelError(ValueError):
@@ -54,8 +55,11 @@ class Scorer:
         return cls(np.zeros(n), np.ones(n), np.zeros(n), 0.0, 0.5)
 
     @classmethod
-    def load(cls, path: Path = MODEL_FILE) -> Scorer:
+    def load(cls, path: Path | None = None) -> Scorer:
+        """The shipped model (``service/data/answer_model.json``), or the file ``path``."""
         try:
+            if path is None:
+                return cls.from_dict(package_json("service", MODEL_FILE))
             return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
         except (OSError, KeyError, json.JSONDecodeError) as exc:
-            raise ModelError(f"{path}: cannot read the answer model ({exc})") from exc
+            raise ModelError(f"{path or MODEL_FILE}: cannot read the answer model ({exc})") from exc

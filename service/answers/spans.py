@@ -4,16 +4,14 @@ of the glossary and places. Each span keeps its character offsets in the text it
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from indexer.clean import fold
 from indexer.glossary import Glossary, PhraseMatcher
+from indexer.resources import package_json
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 MONTHS_FR = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
 ).split()
@@ -68,7 +66,7 @@ class Span:
 @cache
 def places() -> dict[str, str]:
     """French place name -> English."""
-    return json.loads((DATA / "places.json").read_text(encoding="utf-8"))["places"]
+    return package_json("service", "data/places.json")["places"]
 
 
 @cache
