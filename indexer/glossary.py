@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from indexer.text import fold, fold_with_offsets, unify_apostrophes
+
 KINDS = frozenset({"organisation", "program", "term"})
 _REQUIRED = ("code", "kind", "name_fr", "name_en")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 Language = Literal["fr", "en"]
 Span = tuple[int, int, str]  # start, end, value
@@ -30,17 +29,6 @@ Span = tuple[int, int, str]  # start, end, value
 
 class GlossaryError(ValueError):
     """The glossary (or terms) file is malformed; the message names the file."""
-
-
-@lru_cache(maxsize=8192)
-def _fold_char(char: str) -> str:
-    base = unicodedata.normalize("NFD", char.translate(_APOSTROPHES))[0]
-    return base.lower()[0]
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents and unify apostrophes, keeping one char per input char."""
-    return "".join(_fold_char(c) for c in text)
 
 
 def _squash(text: str) -> str:
@@ -69,7 +57,7 @@ class PhraseMatcher:
         self._loose: dict[str, str] = {}
         for form, value in phrases:
             if exact or (exact is None and is_acronym(form)):
-                self._exact.setdefault(_squash(form.translate(_APOSTROPHES)), value)
+                self._exact.setdefault(_squash(unify_apostrophes(form)), value)
             else:
                 self._loose.setdefault(_squash(fold(form)), value)
         self._exact_re = self._compile(self._exact)
@@ -87,15 +75,19 @@ class PhraseMatcher:
     def spans(self, text: str) -> list[Span]:
         """Non-overlapping matches, longest first, returned in text order."""
         candidates: list[Span] = []
+        folded, offsets = fold_with_offsets(text)
         searches = (
-            (self._exact_re, self._exact, text.translate(_APOSTROPHES)),
-            (self._loose_re, self._loose, fold(text)),
+            (self._exact_re, self._exact, unify_apostrophes(text), None),
+            (self._loose_re, self._loose, folded, offsets),
         )
-        for regex, table, haystack in searches:
+        for regex, table, haystack, at in searches:
             if regex is None:
                 continue
             for m in regex.finditer(haystack):
-                candidates.append((m.start(1), m.end(1), table[_squash(m.group(1))]))
+                start, end = m.span(1)
+                if at is not None:  # folded offsets back to offsets in ``text``
+                    start, end = at[start], at[end - 1] + 1
+                candidates.append((start, end, table[_squash(m.group(1))]))
         candidates.sort(key=lambda s: (s[0] - s[1], s[0]))
         chosen: list[Span] = []
         for span in candidates:

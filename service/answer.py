@@ -10,12 +10,11 @@ import re
 from dataclasses import dataclass
 
 from indexer.glossary import Glossary
-from indexer.lexical import tokenize
 from indexer.models import Deliverable, Passage, Task
+from indexer.text import split_sentences, tokenize
 from service.query import Query
 from service.search import Hit, Searcher
 
-SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[«(\"'A-ZÀ-Ý0-9-])|\n+")
 NUMBER = re.compile(r"\d+(?:[ ,.]\d{3})*")
 YEAR = re.compile(r"(19|20)\d\d")
 MONTHS = (
@@ -202,7 +201,7 @@ class Answerer:
             )
             for rank, hit in enumerate(citations[:3])
             for heading in [hit.passage.section_path[-1] if hit.passage.section_path else ""]
-            for window, size in _windows(_sentences(hit.passage.text))
+            for window, size in _windows(split_sentences(hit.passage.text, min_chars=16))
         ]
         if not scored or best < self.min_score:
             return Answer(NOT_FOUND[query.language], False, citations)
@@ -278,10 +277,6 @@ def _deliverable_summary(text: str) -> str:
     """A task passage minus its task title line: deliverable, calendar, status, responsible."""
     lines = text.split("\n")
     return " · ".join(lines[1:]) if len(lines) > 1 else text
-
-
-def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_END.split(text) if len(s.strip()) > 15]
 
 
 def _short(text: str, limit: int = 90) -> str:

@@ -14,8 +14,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from indexer.glossary import Glossary
-from indexer.lexical import tokenize
 from indexer.terms import TermTranslator
+from indexer.text import tokenize
 from service.main import create_app
 from service.query import analyse, detect_language
 from service.validation import InvalidInput, clean_user_text

@@ -17,9 +17,8 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
-from indexer.clean import fold
-from indexer.lexical import stem, stopwords
 from indexer.models import Passage as PassageRecord
+from indexer.text import fold, stem, stopwords
 from service.deps import EngineDep, SettingsDep, SlotDep
 from service.engine import Engine
 from service.page_assets import TEMPLATES
