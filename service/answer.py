@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.glossary import Glossary
+from indexer.lexicon import Glossary
 from indexer.models import Deliverable, Passage, Task
 from indexer.text import split_sentences, tokenize
 from service.query import Query

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from indexer.glossary import Glossary, TermTranslator
+from indexer.lexicon import Glossary, TermTranslator
 from indexer.resources import package_json
 from indexer.text import detect_language, fold, function_words
 

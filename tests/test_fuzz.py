@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from indexer.glossary import Glossary
-from indexer.terms import TermTranslator
+from indexer.lexicon import Glossary, TermTranslator
 from indexer.text import tokenize
 from service.main import create_app
 from service.query import analyse, detect_language
