@@ -26,21 +26,16 @@ from eval.remote import RemoteError
 from eval.report import evidence_section, render, tables
 from eval.run import SYSTEMS, run_eval
 from eval.summary import summarise
-from indexer.embed import EmbedderError
-from indexer.load import CorpusError
+from indexer.errors import SETUP_ERRORS as INDEXER_SETUP_ERRORS
 from indexer.settings import Settings
-from indexer.store import IndexError_
 
 SETUP_ERRORS = (
-    IndexError_,
-    EmbedderError,
-    CorpusError,
+    *INDEXER_SETUP_ERRORS,
     QuestionError,
     QrelsError,
     RemoteError,
     gate.GateError,
-    OSError,
-    ValueError,
+    OSError,  # an unreadable questions file, an unwritable report path
 )
 
 

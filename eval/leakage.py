@@ -30,8 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.clean import clean_ocr, fold
-from indexer.glossary import Glossary
+from indexer.clean import clean_ocr
+from indexer.lexicon import Glossary
+from indexer.text import fold
 
 NGRAM = 8
 MIN_JACCARD = 0.8

@@ -15,7 +15,7 @@ from functools import partial
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from indexer.glossary import Glossary
+from indexer.lexicon import Glossary
 from indexer.models import Block, Deliverable, Passage, Section, Task
 from indexer.structure import Structure
 
@@ -170,7 +170,9 @@ def task_passages(structure: Structure, tasks: list[Task], glossary: Glossary) -
 def render_task(task: Task, glossary: Glossary, english: bool) -> str:
     """A whole task in a few lines: title, who is responsible, then each deliverable.
     ``english`` adds the English names of the organisations."""
-    orgs = "; ".join(_org(code, glossary, english) for code in task.organisations)
+    orgs = "; ".join(
+        glossary.display(code, "fr+en" if english else "fr") for code in task.organisations
+    )
     lines = [
         f"Tâche {task.id} : {task.title}",
         f"Responsables : {orgs or 'non précisé'}",
@@ -190,7 +192,10 @@ def render_deliverable(
     ``english`` adds the English names of the organisations."""
     new = "NOUVEAU : " if deliverable.new else ""
     codes = deliverable.organisations
-    orgs = "; ".join(_org(code, glossary, english) for code in codes) or "non précisé"
+    orgs = (
+        "; ".join(glossary.display(code, "fr+en" if english else "fr") for code in codes)
+        or "non précisé"
+    )
     inherited = (
         " (même responsable que le produit précédent)"
         if deliverable.organisations_inherited
@@ -205,16 +210,6 @@ def render_deliverable(
             f"Responsable{inherited} : {orgs}",
         ]
     )
-
-
-def _org(code: str, glossary: Glossary, english: bool) -> str:
-    entry = glossary.get(code)
-    if entry is None:
-        return code
-    if not english:
-        return f"{code} ({entry.name_fr})"
-    english_name = f"{entry.name_en}, {entry.code_en}" if entry.code_en else entry.name_en
-    return f"{code} ({entry.name_fr} / {english_name})"
 
 
 def _passage(

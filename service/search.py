@@ -19,9 +19,9 @@ import numpy as np
 
 from indexer.embed import Embedder
 from indexer.index import Index
-from indexer.lexical import tokenize
 from indexer.models import Passage
 from indexer.settings import Settings
+from indexer.text import tokenize
 from service.query import Query, analyse
 
 TASK_BOOST = 1.0  # above any fused score: a named task comes first

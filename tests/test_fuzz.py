@@ -15,11 +15,10 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from indexer.glossary import Glossary
-from indexer.lexical import tokenize
-from indexer.terms import TermTranslator
+from indexer.lexicon import Glossary, TermTranslator
+from indexer.text import detect_language, tokenize
 from service.main import create_app
-from service.query import analyse, detect_language
+from service.query import analyse
 from service.validation import InvalidInput, clean_user_text
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

@@ -9,7 +9,7 @@ import pytest
 
 from eval.leakage import NameMasker, find_leaks, report_texts, repository_files
 from eval.questions import Question, load_questions, select
-from indexer.glossary import Glossary
+from indexer.lexicon import Glossary
 
 ROOT = Path(__file__).resolve().parents[1]
 

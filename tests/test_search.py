@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.lexical import tokenize
+from indexer.text import detect_language, tokenize
 from service.engine import Engine
-from service.query import detect_language
 from service.search import Filters, Hit
 
 

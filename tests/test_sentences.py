@@ -7,8 +7,9 @@ import pytest
 
 from indexer.embed import Embedder
 from indexer.models import Passage
-from indexer.sentences import MIN_CHARS, sentence_units, split_sentences
+from indexer.sentences import sentence_units, split_sentences
 from indexer.stores import SentenceStore, SparseStore
+from indexer.text.sentences import MIN_CHARS
 from service.engine import Engine
 
 TRP_FR = (

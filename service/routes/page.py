@@ -17,13 +17,11 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
-from indexer.clean import fold
-from indexer.lexical import stem, stopwords
 from indexer.models import Passage as PassageRecord
+from indexer.text import detect_language, fold, stem, stopwords
 from service.deps import EngineDep, SettingsDep, SlotDep
 from service.engine import Engine
 from service.page_assets import TEMPLATES
-from service.query import detect_language
 from service.schemas import hit_to_passage
 from service.search import Hit
 from service.validation import InvalidInput, clean_user_text

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from service.deps import EngineDep, SettingsDep, SlotDep
 from service.schemas import AnswerSpan, AskRequest, AskResponse, SearchResponse, hit_to_passage
 from service.search import Filters
-from service.validation import InvalidInput, check_k, clean_user_text
+from service.validation import InvalidInput, check_k, clean_user_text, resolve_organisation
 
 router = APIRouter(tags=["search"])
 
@@ -60,9 +60,5 @@ def _filters(engine, doc, section, task, org) -> Filters | None:
         return None
     if doc and doc not in engine.titles:
         raise InvalidInput(f"doc: unknown document {doc!r}; known: {', '.join(engine.titles)}")
-    code = None
-    if org:
-        code = engine.index.glossary.resolve(org)
-        if code is None:
-            raise InvalidInput(f"org: unknown organisation {org!r}")
+    code = resolve_organisation(engine.index.glossary, org) if org else None
     return Filters(doc=doc, section=section, task=task, org=code)
