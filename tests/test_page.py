@@ -9,12 +9,8 @@ from fastapi.testclient import TestClient
 from markupsafe import Markup
 
 from service.engine import Engine
-from service.routes.page import (
-    highlight,
-    interface_language,
-    link_citations,
-    query_keys,
-)
+from service.page.highlight import highlight, highlight_span, link_citations, query_keys
+from service.page.language import interface_language
 
 XSS = '<script>alert(1)</script> "><img src=x onerror=alert(1)>'
 
@@ -38,27 +34,40 @@ def test_highlight_escapes_corpus_and_query_text() -> None:
     assert "&lt;b&gt;<mark>alert</mark>&lt;/b&gt; &amp; &#34;<mark>script</mark>&#34;" in html
 
 
+def test_answer_span_is_marked_and_escaped() -> None:
+    text = "En 2014, 34 permis <b>"
+    html = str(highlight_span(text, query_keys(["permis"]), (9, 11)))
+    assert html == 'En 2014, <mark class="span">34</mark> <mark>permis</mark> &lt;b&gt;'
+    assert str(highlight_span(text, frozenset(), (5, 99))) == "En 2014, 34 permis &lt;b&gt;"
+
+
 def test_citation_markers_become_links_only_in_range() -> None:
-    html = str(link_citations("<i>x</i> [1] and [2] but not [9]", 2))
+    html = str(link_citations("<i>x</i> [1] and [2] but not [9]", 2, prefix="r"))
     assert html.startswith("&lt;i&gt;x&lt;/i&gt; ")
     assert '<a class="cite" href="#r1"' in html and '<a class="cite" href="#r2"' in html
     assert "[9]" in html and 'href="#r9"' not in html
 
 
 @pytest.mark.parametrize(
-    ("lang", "text", "header", "expected"),
+    ("lang", "detected", "header", "expected"),
     [
-        ("en", "qui est responsable ?", None, "en"),
-        ("xx", "Who is responsible for task 2.13?", None, "en"),
-        (None, "qui est responsable de la tâche 2.13 ?", "en-US,en;q=0.9", "fr"),
+        ("en", "fr", None, "en"),
+        ("xx", "en", None, "en"),
+        (None, "fr", "en-US,en;q=0.9", "fr"),
         (None, None, "en-GB,en;q=0.9,fr;q=0.8", "en"),
         (None, None, "de-DE,fr;q=0.5,en;q=0.4", "fr"),
         (None, None, "de-DE", "fr"),
         (None, None, None, "fr"),
     ],
 )
-def test_interface_language(lang, text, header, expected) -> None:
-    assert interface_language(lang, text, header) == expected
+def test_interface_language(lang, detected, header, expected) -> None:
+    assert interface_language(lang, detected, header) == expected
+
+
+@pytest.mark.parametrize("question", ["RCMP youth strategy", "qui est responsable de la GRC"])
+def test_page_detects_the_language_as_the_api_does(client: TestClient, question: str) -> None:
+    api = client.get("/search", params={"q": question}).json()["language"]
+    assert f'<html lang="{api}">' in client.get("/", params={"q": question}).text
 
 
 # --- HTTP ----------------------------------------------------------------------------------
@@ -93,16 +102,16 @@ def test_answer_with_cited_passages(client: TestClient) -> None:
     response = client.get("/", params={"q": "qui est responsable de la tâche 2.13?"})
     html = response.text
     assert response.status_code == 200 and '<html lang="fr">' in html
-    assert "Réponse" in html and "Passages cités" in html and "IRCC" in html
-    cited = re.findall(r'<a class="cite" href="#r(\d+)"', html)
-    assert cited and all(f'id="r{n}"' in html for n in cited)  # each [n] opens its passage
+    assert "Réponse" in html and "Sources de la réponse" in html and "IRCC" in html
+    cited = re.findall(r'<a class="cite" href="#c(\d+)"', html)
+    assert cited and all(f'id="c{n}"' in html for n in cited)  # each [n] opens its passage
     assert "<mark>" in html and re.search(r"lignes? \d+", html)
 
 
 def test_english_question_gets_english_interface(client: TestClient) -> None:
     question = "How many temporary resident permits were issued to victims in 2014?"
     html = client.get("/", params={"q": question}).text
-    assert '<html lang="en">' in html and "Cited passages" in html
+    assert '<html lang="en">' in html and "Sources of the answer" in html
     assert "34" in html
 
 

@@ -77,7 +77,7 @@ def test_french_question_shows_cited_answer(page: Page) -> None:
     answer = page.locator("section.answer")
     expect(answer.get_by_role("heading")).to_have_text("Réponse")
     expect(answer).to_contain_text("IRCC")
-    expect(page.get_by_role("heading", name="Passages cités")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sources de la réponse")).to_be_visible()
     assert page.locator("li.result").count() >= 1
     expect(page.locator("li.result").first.locator("mark").first).to_be_visible()
 
@@ -98,7 +98,7 @@ def test_english_question_shows_number(page: Page) -> None:
 def test_citation_leads_to_highlighted_passage(page: Page) -> None:
     ask(page, "qui est responsable de la tâche 2.13?")
     page.locator("section.answer a.cite").first.click()
-    assert urlparse(page.url).fragment.startswith("r")
+    assert urlparse(page.url).fragment.startswith("c")
     target = page.locator(f"#{urlparse(page.url).fragment}")
     target.get_by_role("link", name="Lire dans le document").click()
     page.wait_for_load_state()
@@ -136,7 +136,7 @@ def test_english_interface_switch(page: Page) -> None:
     expect(page.get_by_role("button", name="Search")).to_be_visible()
     expect(page.locator("#q")).to_have_value("qui est responsable de la tâche 2.13?")
     expect(page.get_by_role("heading", name="Answer")).to_be_visible()
-    expect(page.get_by_role("heading", name="Cited passages")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sources of the answer")).to_be_visible()
     expect(page.locator("li.result").first).to_contain_text("line")
 
 
