@@ -6,10 +6,17 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from service.engine import Engine
-from service.page.highlight import highlight, highlight_span, link_citations, query_keys
+from service.i18n import strings
+from service.page.highlight import (
+    excerpt,
+    highlight,
+    highlight_span,
+    link_citations,
+    query_keys,
+)
 from service.page.language import interface_language
 
 XSS = '<script>alert(1)</script> "><img src=x onerror=alert(1)>'
@@ -41,6 +48,13 @@ def test_answer_span_is_marked_and_escaped() -> None:
     assert str(highlight_span(text, frozenset(), (5, 99))) == "En 2014, 34 permis &lt;b&gt;"
 
 
+def test_excerpt_keeps_whole_words_and_the_span() -> None:
+    text = "Au total, en 2014, 34 permis de séjour temporaire ont été délivrés."
+    html = str(excerpt(text, frozenset(), (19, 21), (15, 40)))
+    assert html == '… 2014, <mark class="span">34</mark> permis de séjour temporaire …'
+    assert str(excerpt(text, frozenset(), None, (0, len(text)))) == escape(text)
+
+
 def test_citation_markers_become_links_only_in_range() -> None:
     html = str(link_citations("<i>x</i> [1] and [2] but not [9]", 2, prefix="r"))
     assert html.startswith("&lt;i&gt;x&lt;/i&gt; ")
@@ -68,6 +82,12 @@ def test_interface_language(lang, detected, header, expected) -> None:
 def test_page_detects_the_language_as_the_api_does(client: TestClient, question: str) -> None:
     api = client.get("/search", params={"q": question}).json()["language"]
     assert f'<html lang="{api}">' in client.get("/", params={"q": question}).text
+
+
+def test_page_strings_are_reachable_from_templates() -> None:
+    """Templates read ``t.key``: a key named like a dict method would render the method."""
+    table = strings("page")
+    assert set(table) == {"fr", "en"} and not [k for k in table["fr"] if hasattr(dict, k)]
 
 
 # --- HTTP ----------------------------------------------------------------------------------

@@ -56,6 +56,23 @@ def highlight_span(text: str, keys: frozenset[str], span: tuple[int, int] | None
     return highlight(text[:start], keys) + inner + highlight(text[end:], keys)
 
 
+def excerpt(
+    text: str, keys: frozenset[str], span: tuple[int, int] | None, window: tuple[int, int]
+) -> Markup:
+    """``highlight_span`` of the characters ``window`` = (start, end) of ``text``, widened to
+    whole words, with "…" where text is left out."""
+    start, end = max(0, window[0]), min(len(text), window[1])
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    inner = (span[0] - start, span[1] - start) if span and start <= span[0] < end else None
+    marked = highlight_span(text[start:end].rstrip(), keys, inner)
+    before = Markup("… ") if start > 0 else Markup("")
+    after = Markup(" …") if end < len(text) else Markup("")
+    return before + marked + after
+
+
 def link_citations(text: str, count: int, prefix: str = "c") -> Markup:
     """``text`` escaped, with markers ``[n]`` (1 ≤ n ≤ count) linked to ``#{prefix}{n}``."""
 

@@ -10,9 +10,11 @@ from markupsafe import Markup
 from service.engine import Engine
 from service.filtering import FACETS, Choices
 from service.i18n import t
-from service.page.highlight import highlight_span, link_citations
+from service.page.highlight import CITATION, excerpt, highlight_span, link_citations
 from service.schemas import Passage
 from service.search import Filters
+
+SOURCE_CHARS = 360  # how much of a source passage the answer shows around its span
 
 
 @dataclass
@@ -68,7 +70,9 @@ def result_view(
     language: str,
     base_url: str,
     span: tuple[int, int] | None = None,
+    window: tuple[int, int] | None = None,
 ) -> Result:
+    """A passage as listed; ``window`` (start, end) shows only that part of its text."""
     source = passage.source
     lines = line_span(source.line_start, source.line_end, language)
     url = base_url.rstrip("/") + passage.url
@@ -77,7 +81,11 @@ def result_view(
         id=passage.id,
         title=passage.doc_title,
         section=passage.section,
-        text=highlight_span(passage.text, keys, span),
+        text=(
+            excerpt(passage.text, keys, span, window)
+            if window
+            else highlight_span(passage.text, keys, span)
+        ),
         lines=lines,
         file=source.file,
         url=passage.url,
@@ -99,13 +107,17 @@ def answer_view(
     offsets, when the answerer gives one) is marked inside its cited passage."""
     short = getattr(answer, "short_answer", None)
     confidence = getattr(answer, "confidence", None)
-    cited, span = _span(getattr(answer, "answer_span", None))
-    sources = [
-        result_view(n, p, keys, language, base_url, span if n == cited else None)
-        for n, p in enumerate(citations, start=1)
-    ]
+    cited, span, sentence = _span(getattr(answer, "answer_span", None))
+    markers = {int(n) for n in CITATION.findall(answer.text)}
+    sources = []
+    for n, passage in enumerate(citations, start=1):
+        if n not in markers:
+            continue
+        marked = span if n == cited else None
+        window = _window(marked, sentence if n == cited else None)
+        sources.append(result_view(n, passage, keys, language, base_url, marked, window))
     return AnswerView(
-        text=link_citations(answer.text, len(sources)),
+        text=link_citations(answer.text, len(citations)),
         answered=answer.answered,
         language=answer_language,
         short=short,
@@ -159,15 +171,31 @@ def organisation_label(engine: Engine, code: str, language: str) -> str:
     return f"{name} ({' / '.join(dict.fromkeys(codes))})"
 
 
-def _span(span: object) -> tuple[int | None, tuple[int, int] | None]:
-    """(citation number, (start, end)) of an answer span given as a mapping or a record."""
+Span = tuple[int, int]
+
+
+def _window(span: Span | None, sentence: Span | None) -> Span:
+    """The part of a source passage shown under the answer: the quoted sentence(s), else
+    some text around the span, else the beginning."""
+    if sentence and span and sentence[0] <= span[0] and span[1] <= sentence[1]:
+        return sentence
+    if span:
+        return max(0, span[0] - SOURCE_CHARS // 2), span[1] + SOURCE_CHARS // 2
+    return 0, SOURCE_CHARS
+
+
+def _span(span: object) -> tuple[int | None, Span | None, Span | None]:
+    """(citation number, (start, end), (sentence start, sentence end)) of an answer span
+    given as a mapping or a record."""
     if span is None:
-        return None, None
+        return None, None, None
 
     def get(name: str) -> object:
         return span.get(name) if isinstance(span, dict) else getattr(span, name, None)
 
     cited, start, end = get("citation"), get("start"), get("end")
     if not all(isinstance(v, int) for v in (cited, start, end)):
-        return None, None
-    return cited, (start, end)
+        return None, None, None
+    first, last = get("sentence_start"), get("sentence_end")
+    sentence = (first, last) if isinstance(first, int) and isinstance(last, int) else None
+    return cited, (start, end), sentence

@@ -141,5 +141,5 @@ def _links(params: dict[str, str], view: SearchView, max_k: int) -> dict[str, st
     return {
         "more": "/?" + urlencode({**params, "k": more_k}) + f"#r{view.k + 1}" if more else None,
         "csv": "/search.csv?" + urlencode({**api, "k": view.k}),
-        "clear": "/?" + urlencode({k: v for k, v in params.items() if k in ("q", "lang")}),
+        "reset": "/?" + urlencode({k: v for k, v in params.items() if k in ("q", "lang")}),
     }
