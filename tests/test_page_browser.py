@@ -75,7 +75,7 @@ def test_french_question_shows_cited_answer(page: Page) -> None:
     ask(page, "qui est responsable de la tâche 2.13?")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     answer = page.locator("section.answer")
-    expect(answer.get_by_role("heading")).to_have_text("Réponse")
+    expect(answer.get_by_role("heading", level=2)).to_have_text("Réponse")
     expect(answer).to_contain_text("IRCC")
     expect(page.get_by_role("heading", name="Sources de la réponse")).to_be_visible()
     assert page.locator("li.result").count() >= 1
@@ -91,7 +91,7 @@ def test_english_question_shows_number(page: Page) -> None:
     page.wait_for_load_state()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     answer = page.locator("section.answer")
-    expect(answer.get_by_role("heading")).to_have_text("Answer")
+    expect(answer.get_by_role("heading", level=2)).to_have_text("Answer")
     expect(answer).to_contain_text("34")
 
 
@@ -135,7 +135,7 @@ def test_english_interface_switch(page: Page) -> None:
     expect(page.locator("label[for=q]")).to_have_text("Your question")
     expect(page.get_by_role("button", name="Search")).to_be_visible()
     expect(page.locator("#q")).to_have_value("qui est responsable de la tâche 2.13?")
-    expect(page.get_by_role("heading", name="Answer")).to_be_visible()
+    expect(page.get_by_role("heading", name="Answer", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Sources of the answer")).to_be_visible()
     expect(page.locator("li.result").first).to_contain_text("line")
 

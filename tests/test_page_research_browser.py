@@ -96,7 +96,7 @@ def test_filter_by_organisation_then_task(page: Page) -> None:
     assert total == api_count(page, org="GRC", task="2.13") == task > 0
     assert page.locator("#results li.result, section.results li.result").count() == total
     for item in page.locator("section.results li.result").all():
-        expect(item.locator("h3 + .crumb")).to_contain_text("2.13")
+        expect(item.locator(".result-title + .crumb")).to_contain_text("2.13")
 
 
 def test_tasks_view_on_hold(page: Page) -> None:
