@@ -5,23 +5,21 @@ Identifiers keep their dots and digits (``2.13``, ``2012-2013``) so they match e
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from pathlib import Path
 
 import Stemmer
 
 from indexer.clean import fold
+from indexer.resources import package_json
 
 TOKEN = re.compile(r"\d+(?:[.,-]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*")
-STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.json"
 
 
 @cache
 def stopwords() -> frozenset[str]:
     """French and English stop words, accent-folded."""
-    data = json.loads(STOPWORDS_FILE.read_text(encoding="utf-8"))
+    data = package_json("indexer", "data/stopwords.json")
     return frozenset(fold(w) for w in data["fr"] + data["en"])
 
 

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from indexer.settings import Settings, get_settings
 from service.engine import Engine, EngineHolder, load_engine
-from service.page_assets import STATIC_DIR
+from service.page_assets import STATIC_PACKAGE
 from service.routes import (
     admin,
     document_view,
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     routers = (health, export, search, documents, tasks_view, tasks, glossary, admin)
     for module in (*routers, page, document_view):
         app.include_router(module.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", StaticFiles(packages=[STATIC_PACKAGE]), name="static")
     app.add_exception_handler(InvalidInput, _invalid_input)
     app.add_exception_handler(RequestValidationError, _validation_error)
     if settings.cors_origins:

@@ -3,17 +3,14 @@ the anchors (names, acronyms, numbers), untranslated words and counted thing of 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from indexer.clean import fold
 from indexer.glossary import Glossary, TermTranslator
+from indexer.resources import package_json
 
-DATA = Path(__file__).parent / "data"
-STOPWORDS = Path(__file__).resolve().parents[1] / "indexer" / "data" / "stopwords.json"
 TASK_ID = re.compile(r"(?<![\d.])(\d{1,2}\.\d{1,2})(?![\d.])")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # "how many victims were…", "combien de permis…": the words naming what is counted
@@ -65,14 +62,14 @@ class Query:
 
 @cache
 def _language_words() -> tuple[frozenset[str], frozenset[str]]:
-    data = json.loads(STOPWORDS.read_text(encoding="utf-8"))
+    data = package_json("indexer", "data/stopwords.json")
     fr, en = {fold(w) for w in data["fr"]}, {fold(w) for w in data["en"]}
     return frozenset(fr - en), frozenset(en - fr)
 
 
 @cache
 def _intents() -> dict[str, list[str]]:
-    data = json.loads((DATA / "intents.json").read_text(encoding="utf-8"))
+    data = package_json("service", "data/intents.json")
     return {k: [fold(w) for w in v] for k, v in data.items() if k != "comment"}
 
 
