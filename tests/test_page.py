@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +19,8 @@ from service.page.highlight import (
     query_keys,
 )
 from service.page.language import interface_language
+from service.page.views import answer_view
+from service.schemas import to_passage
 
 XSS = '<script>alert(1)</script> "><img src=x onerror=alert(1)>'
 
@@ -179,3 +182,33 @@ def test_result_links_open_their_passage(client: TestClient) -> None:
     assert links
     for path, fragment in links[:3]:
         assert f'id="{fragment}"' in client.get(path).text
+
+
+def test_answer_view_marks_the_span_inside_its_source(engine: Engine) -> None:
+    """The answerer's span (citation, character offsets) is marked in that cited passage,
+    shown as the quoted sentence; a source not cited in the text is not listed."""
+    passage = next(p for p in engine.index.passages if "34 permis" in p.text)
+    start = passage.text.index("34 permis")
+    sentence = (passage.text.rfind(".", 0, start) + 1, passage.text.index(".", start) + 1)
+    answer = SimpleNamespace(
+        text="34 — « En 2014, 34 permis… » [1]",
+        answered=True,
+        short_answer="34",
+        confidence=0.9,
+        span={
+            "citation": 1,
+            "start": start,
+            "end": start + 2,
+            "sentence_start": sentence[0],
+            "sentence_end": sentence[1],
+        },
+    )
+    other = to_passage(engine.index.passages[0], "Autre")
+    view = answer_view(
+        answer, [to_passage(passage, "T"), other], frozenset(), "fr", "http://h", "fr"
+    )
+    assert view.short == "34" and [s.rank for s in view.sources] == [1]
+    html = str(view.sources[0].text)
+    assert '<mark class="span">34</mark> permis' in html and html.startswith("… ")
+    assert len(html) < len(passage.text)
+    assert 'href="#c1"' in str(view.text)

@@ -103,11 +103,11 @@ def answer_view(
     answer_language: str,
 ) -> AnswerView:
     """The answer (in ``answer_language``) with its ``[n]`` markers linked to its sources
-    ``#c{n}``. The answer span (``answer.answer_span``: citation number and character
+    ``#c{n}``. The answer span (``answer.span``: citation number and character
     offsets, when the answerer gives one) is marked inside its cited passage."""
     short = getattr(answer, "short_answer", None)
     confidence = getattr(answer, "confidence", None)
-    cited, span, sentence = _span(getattr(answer, "answer_span", None))
+    cited, span, sentence = _span(getattr(answer, "span", None))
     markers = {int(n) for n in CITATION.findall(answer.text)}
     sources = []
     for n, passage in enumerate(citations, start=1):
