@@ -241,7 +241,7 @@ class Answerer:
         return score + 0.3 / (1 + rank)
 
     def _title(self, doc_id: str, language: str) -> str:
-        doc = next(d for d in self.searcher.index.documents if d["id"] == doc_id)
+        doc = self.searcher.index.document_map[doc_id]
         return doc["title_en"] if language == "en" else doc["title"]
 
 

@@ -348,7 +348,7 @@ def document_blocks(passages: Iterable[PassageRecord], sections: list[dict]) -> 
 
 
 def _document(engine: Engine, doc_id: str) -> dict[str, Any] | None:
-    return next((d for d in engine.index.documents if d["id"] == doc_id), None)
+    return engine.index.document_map.get(doc_id)
 
 
 @router.get("/documents/{doc_id}/view", response_class=HTMLResponse)
