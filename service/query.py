@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
+
 from indexer.lexicon import Glossary, TermTranslator
 from indexer.resources import package_json
 from indexer.text import detect_language, fold, function_words
@@ -32,6 +34,7 @@ class Query:
     anchors: list[str] = field(default_factory=list)  # names, acronyms, numbers; French codes
     untranslated: str = ""  # the words that neither the terms nor the glossary translate
     counted: str = ""  # for "how many X": X, with its French for an English question
+    vector: np.ndarray | None = field(default=None, repr=False)  # (dim,) once embedded
 
     @property
     def coverage_text(self) -> str:

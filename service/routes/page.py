@@ -18,11 +18,10 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
 from indexer.models import Passage as PassageRecord
-from indexer.text import fold, stem, stopwords
+from indexer.text import detect_language, fold, stem, stopwords
 from service.deps import EngineDep, SettingsDep, SlotDep
 from service.engine import Engine
 from service.page_assets import TEMPLATES
-from service.query import detect_language
 from service.schemas import hit_to_passage
 from service.search import Hit
 from service.validation import InvalidInput, clean_user_text
