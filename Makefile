@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 EVAL_STAMP := $(VENV)/.installed-eval
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: serve test index eval eval-gate tune bench lint format browser clean help
+.PHONY: serve test index eval eval-gate tune bench lint format browser axe clean help
 
 help:
 	@echo "make serve   build the index if missing or stale, serve http://$(HOST):$(PORT)"
@@ -49,6 +49,14 @@ browser:
 	  else echo "note: Chromium missing; browser tests skipped (install: apt-get install -y chromium)"; fi; \
 	fi
 
+# axe-core for the accessibility tests: an npm package in .cache/npm (nothing committed).
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	@if command -v npm >/dev/null; then \
+	  npm install --prefix .cache/npm --no-audit --no-fund --silent axe-core@4; \
+	else echo "note: npm missing; accessibility tests skipped (install: apt-get install -y npm)"; fi
+
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -57,7 +65,7 @@ format: $(TEST_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: $(TEST_STAMP) browser lint
+test: $(TEST_STAMP) browser axe lint
 	$(VENV)/bin/pytest -q
 	$(MAKE) --no-print-directory eval-gate
 

@@ -126,6 +126,12 @@ def _citing_section(structure: Structure, note: Block) -> Section | None:
     return None
 
 
+def task_passage_id(doc_id: str, task_id: str, part: int | str) -> str:
+    """Id of a task's passage: its overview (``part`` = OVERVIEW) or its ``part``-th (1-based)
+    deliverable."""
+    return f"{doc_id}:tache-{task_id}:{part}"
+
+
 def task_passages(structure: Structure, tasks: list[Task], glossary: Glossary) -> list[Passage]:
     """Per Annex A task, an overview (``tache-{id}:apercu``) then one passage per deliverable."""
     objectives = {s.number: s for s in structure.sections if s.title.startswith("Objectif")}
@@ -143,7 +149,7 @@ def task_passages(structure: Structure, tasks: list[Task], glossary: Glossary) -
         )
         passages.append(
             task_passage(
-                id=f"{structure.doc.id}:tache-{task.id}:{OVERVIEW}",
+                id=task_passage_id(structure.doc.id, task.id, OVERVIEW),
                 kind="task-overview",
                 text=render_task(task, glossary, english=True),
                 index_text=render_task(task, glossary, english=False),
@@ -155,7 +161,7 @@ def task_passages(structure: Structure, tasks: list[Task], glossary: Glossary) -
         for n, deliverable in enumerate(task.deliverables, start=1):
             passages.append(
                 task_passage(
-                    id=f"{structure.doc.id}:tache-{task.id}:{n}",
+                    id=task_passage_id(structure.doc.id, task.id, n),
                     kind="task",
                     text=render_deliverable(task, deliverable, glossary, english=True),
                     index_text=render_deliverable(task, deliverable, glossary, english=False),

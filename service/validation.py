@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from indexer.lexicon import Glossary
-
 
 class InvalidInput(ValueError):
     """Bad user input; the message says what is wrong."""
@@ -23,14 +21,6 @@ def clean_user_text(text: str, name: str, max_chars: int) -> str:
     if len(cleaned) > max_chars:
         raise InvalidInput(f"{name} is {len(cleaned)} characters long; the limit is {max_chars}")
     return cleaned
-
-
-def resolve_organisation(glossary: Glossary, org: str) -> str:
-    """The glossary code of ``org`` (any code, name or alias of an organisation)."""
-    code = glossary.resolve(org)
-    if code is None:
-        raise InvalidInput(f"org: unknown organisation {org!r}")
-    return code
 
 
 def check_k(k: int, max_k: int) -> int:

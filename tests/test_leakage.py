@@ -87,8 +87,10 @@ def test_a_shared_name_alone_is_not_a_copy() -> None:
 
 def test_words_of_the_reports_are_not_a_copy() -> None:
     """A test may quote the reports, and a question may use their words."""
-    report = "Les conclusions de l'atelier de mars 2015 sur la traite de personnes sont là."
-    question = "Combien a coûté l'atelier de mars 2015 sur la traite de personnes à Ottawa ?"
+    report = "Le comité de coordination des intervenants en santé mentale du Yukon se réunit."
+    question = (
+        "Le comité de coordination des intervenants en santé mentale du Yukon a-t-il un site ?"
+    )
     files = {"test_clean.py": f'TEXT = "{report}"'}
     assert find_leaks([("x", question)], files, reports=[report]) == []
     assert find_leaks([("x", question)], files) != []

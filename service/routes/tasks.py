@@ -4,7 +4,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 
 from service.deps import EngineDep
-from service.validation import resolve_organisation
+from service.filtering import resolve
 
 router = APIRouter(tags=["annex A"])
 
@@ -18,7 +18,7 @@ def list_tasks(
         str | None, Query(description="start year of a deliverable, 2012-2013")
     ] = None,
 ) -> list[dict[str, Any]]:
-    code = resolve_organisation(engine.index.glossary, org) if org else None
+    code = resolve(engine, {"org": org}).org if org else None
     results = []
     for doc_id, task in engine.index.tasks:
         deliverables = [
