@@ -153,7 +153,7 @@ def option_label(engine: Engine, name: str, value: str, language: str) -> str:
     if name == "org":
         return organisation_label(engine, value, language)
     if name == "doc":
-        document = next((d for d in engine.index.documents if d["id"] == value), {})
+        document = engine.index.document_map.get(value, {})
         title = document.get("title_en") if language == "en" else None
         return title or document.get("title", value)
     if name == "task":
