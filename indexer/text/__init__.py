@@ -5,7 +5,7 @@ from indexer.text.fold import fold, fold_with_offsets, unify_apostrophes
 from indexer.text.language import detect_language
 from indexer.text.sentences import split_sentences
 from indexer.text.stopwords import function_words, stopwords
-from indexer.text.tokens import stem, tokenize, tokenize_many, words
+from indexer.text.tokens import stem, token_spans, tokenize, tokenize_many, words
 
 __all__ = [
     "detect_language",
@@ -15,6 +15,7 @@ __all__ = [
     "split_sentences",
     "stem",
     "stopwords",
+    "token_spans",
     "tokenize",
     "tokenize_many",
     "unify_apostrophes",
