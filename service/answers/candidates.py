@@ -84,6 +84,7 @@ class Candidate:
     spans: list[Span] = field(default_factory=list)  # of the expected type, not in the question
     features: np.ndarray | None = None  # (len(FEATURES),) float32
     tokens: frozenset[str] = frozenset()
+    folded: str = ""  # accent-folded text
 
 
 def question_of(query: Query, kind: str, keyword: bool, searcher: Searcher) -> Question:
@@ -126,6 +127,7 @@ class Sentence:
     text: str
     start: int  # offset in the passage text, -1 when not found there (Annex index text)
     tokens: frozenset[str]
+    folded: str
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,15 @@ class Reading:
 
 
 _READINGS: dict[tuple[str, str], Reading] = {}
-MAX_READINGS = 4096
+MAX_READINGS = 8192
+WARM_LIMIT = 5000  # an index of at most this many passages is read at start-up
+
+
+def warm(passages: list[Passage]) -> None:
+    """Read every passage ahead of the first question when the index is small."""
+    if len(passages) <= WARM_LIMIT:
+        for passage in passages:
+            read(passage)
 
 
 def read(passage: Passage) -> Reading:
@@ -162,7 +172,7 @@ def _read(passage: Passage) -> Reading:
         text = unit[len(title) + 2 :] if title and unit.startswith(f"{title}: ") else unit
         start = passage.text.find(text, cursor)
         cursor = start + len(text) if start >= 0 else cursor
-        sentences.append(Sentence(text, start, frozenset(tokenize(text))))
+        sentences.append(Sentence(text, start, frozenset(tokenize(text)), fold(text)))
     context = passage.text + " " + " ".join(passage.section_path)
     return Reading(
         tuple(sentences),
@@ -194,7 +204,7 @@ def _passage_candidates(
     sims = vectors @ vector
     result = [
         Candidate(rank, hit, x.text, x.start, x.start + len(x.text) if x.start >= 0 else -1,
-                  float(sim), False, spans[i], tokens=x.tokens)
+                  float(sim), False, spans[i], tokens=x.tokens, folded=x.folded)
         for i, (x, sim) in enumerate(zip(reading.sentences, sims, strict=True))
     ]  # fmt: skip
     for i in range(len(reading.sentences) - 1):
@@ -208,7 +218,7 @@ def _passage_candidates(
         start, end = (a.start, a.start + len(text)) if located else (-1, -1)
         result.append(
             Candidate(rank, hit, text, start, end, sim, True, spans[i] + moved,
-                      tokens=a.tokens | b.tokens)
+                      tokens=a.tokens | b.tokens, folded=f"{a.folded} {b.folded}")
         )  # fmt: skip
     return result
 
@@ -258,7 +268,7 @@ def _featurise(question: Question, hits: list[Hit], found: list[Candidate]) -> N
                 sum(a in reading.folded for a in anchors) / len(anchors) if anchors else 1.0
             ),
             "anchors_sentence": (
-                sum(a in fold(c.text) for a in anchors) / len(anchors) if anchors else 1.0
+                sum(a in c.folded for a in anchors) / len(anchors) if anchors else 1.0
             ),
             "novel": min(len(c.tokens - question_tokens) / 10, 1.5),
             "counted": float(not question.counted or bool(question.counted & c.tokens)),
