@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from indexer.glossary import Glossary, GlossaryError
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE
+from indexer.lexicon import Glossary, GlossaryError, TermTranslator
 from indexer.models import Deliverable, Passage, Task
 from indexer.store import IndexCorruptError, read_manifest, verify
 from indexer.stores import DenseStore, LexicalStore, SentenceStore, SparseStore
-from indexer.terms import TermTranslator
 
 
 @dataclass

@@ -14,7 +14,7 @@ import faiss
 import numpy as np
 from scipy import sparse
 
-from indexer.lexical import tokenize_many
+from indexer.text import tokenize_many
 
 # HNSW graph above ``Settings.hnsw_threshold`` passages; bench/scale.py measures the choice.
 HNSW_M = 32  # links per vector and layer (2 * M on the bottom layer)
@@ -211,7 +211,7 @@ class SparseStore:
 
 
 class LexicalStore:
-    """BM25 (Lucene variant) over the tokens of ``indexer.lexical.tokenize``."""
+    """BM25 (Lucene variant) over the tokens of ``indexer.text.tokenize``."""
 
     DIR = "bm25"
 

@@ -10,13 +10,13 @@ two are joined again.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
 from indexer.clean import clean_paragraph, reflow, split_bullet
 from indexer.models import Block, Document, Section
 from indexer.resources import package_json
+from indexer.text import fold
 
 MD_FOOTNOTE = re.compile(r"^([¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s+\S")
 OCR_FOOTNOTE = re.compile(r"^([!°®©*]|\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s+\S")
@@ -357,12 +357,8 @@ def _close_spans(sections: list[Section], last_line: int) -> None:
 
 def _key_for(number: str | None, title: str) -> str:
     source = number if number and re.fullmatch(r"[\d.]+", number) else title
-    slug = re.sub(r"[^a-z0-9]+", "-", _ascii(source).lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(source)).strip("-")
     return slug[:48].rstrip("-") or "section"
-
-
-def _ascii(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _unique(key: str, used: set[str]) -> str:

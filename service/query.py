@@ -9,15 +9,13 @@ from functools import cache
 
 import numpy as np
 
-from indexer.clean import fold
-from indexer.glossary import Glossary, TermTranslator
+from indexer.lexicon import Glossary, TermTranslator
 from indexer.resources import package_json
+from indexer.text import detect_language, fold, function_words
 
 TASK_ID = re.compile(r"(?<![\d.])(\d{1,2}\.\d{1,2})(?![\d.])")
-WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # "how many victims were…", "combien de permis…": the words naming what is counted
 COUNTED = re.compile(r"\b(?:how many|combien (?:de |d'))\s*((?:[^\W\d_][\w'-]*\s*){1,4})", re.I)
-FRENCH_MARKS = re.compile(r"[àâçéèêëîïôùûüœ]", re.IGNORECASE)
 # Names, acronyms and numbers read the same in both languages: "Michael Holmes", "NHTCC", "2014"
 ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z][\w-]*|\d[\d.,]*)\b")
 
@@ -64,35 +62,21 @@ class Query:
 
 
 @cache
-def _language_words() -> tuple[frozenset[str], frozenset[str]]:
-    data = package_json("indexer", "data/stopwords.json")
-    fr, en = {fold(w) for w in data["fr"]}, {fold(w) for w in data["en"]}
-    return frozenset(fr - en), frozenset(en - fr)
-
-
-@cache
 def _intents() -> dict[str, list[str]]:
     data = package_json("service", "data/intents.json")
     return {k: [fold(w) for w in v] for k, v in data.items() if k != "comment"}
 
 
-def detect_language(text: str, english_terms: int = 0) -> str:
-    """Return "en" when English function words outnumber French ones, else "fr".
-
-    ``english_terms`` (English domain phrases found in the text) decides a tie, so keyword
-    queries such as "labour officials training" count as English.
-    """
-    words = [fold(w) for w in WORD.findall(text)]
-    fr_words, en_words = _language_words()
-    fr = sum(w in fr_words for w in words) + 2 * len(FRENCH_MARKS.findall(text))
-    en = sum(w in en_words for w in words)
-    return "en" if en > fr or (en == fr and english_terms > 0) else "fr"
+def query_language(text: str, terms: TermTranslator) -> str:
+    """The language of a question: :func:`detect_language`, the English domain phrases of
+    ``terms`` deciding a tie (the API and the page both use this)."""
+    return detect_language(text, len(terms.translate(text)))
 
 
 def find_anchors(text: str) -> list[str]:
     """Capitalised words, acronyms and numbers of ``text``, except stop words and a first
     word that is only capitalised because it starts the sentence."""
-    stop = frozenset().union(*_language_words())
+    stop = frozenset().union(*function_words())
     return [
         m.group()
         for m in ANCHOR.finditer(text)

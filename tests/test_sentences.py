@@ -7,8 +7,9 @@ import pytest
 
 from indexer.embed import Embedder
 from indexer.models import Passage
-from indexer.sentences import MIN_CHARS, sentence_units, split_sentences
+from indexer.sentences import sentence_units, split_sentences
 from indexer.stores import SentenceStore, SparseStore
+from indexer.text.sentences import MIN_CHARS
 from service.engine import Engine
 
 TRP_FR = (
@@ -138,13 +139,17 @@ def test_hits_carry_sentence_and_latent_term_ranks(engine: Engine) -> None:
     assert all(h.sentence_rank or h.sparse_rank or h.dense_rank for h in hits)
 
 
-def test_english_questions_skip_latent_terms_by_default(engine: Engine) -> None:
-    """Worth little in English on the dev split (MRR@10 +0.005) for a second encoder pass."""
-    assert engine.searcher.settings.sparse_weight_en == 0
+@pytest.mark.parametrize("weight", [0.0, 0.5])
+def test_the_english_latent_term_weight_turns_that_ranking_on_and_off(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, weight: float
+) -> None:
+    """At weight 0 an English question skips the second encoder pass (worth little on the
+    dev split); above 0 its hits carry latent-term ranks."""
+    monkeypatch.setattr(engine.searcher.settings, "sparse_weight_en", weight)
     hits = engine.searcher.search(TRP_EN, k=5)
     assert "34 permis de séjour temporaire" in hits[0].passage.text
     assert hits[0].sentence_rank is not None
-    assert all(h.sparse_rank is None for h in hits)
+    assert any(h.sparse_rank is not None for h in hits) == (weight > 0)
 
 
 def test_search_without_latent_terms(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
