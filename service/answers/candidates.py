@@ -17,7 +17,7 @@ from indexer.lexicon import Glossary
 from indexer.models import Passage
 from indexer.sentences import split_sentences
 from indexer.text import fold, tokenize
-from service.answers.spans import Span, find_spans
+from service.answers.spans import Span, find_spans, places_named
 from service.query import Query
 from service.search import Hit, Searcher
 
@@ -45,6 +45,7 @@ FEATURES = (
     "qnum_missing_passage",  # ... and from its whole passage
     "anchors_passage",  # share of the question's names/acronyms found in the passage
     "anchors_sentence",  # ... in the sentence
+    "place_missing",  # the question names a place (Quebec, Manitoba) its passage does not
     "novel",  # words of the sentence the question does not have (new information), / 10
     "counted",  # "how many X": X is in the sentence
     "counted_span",  # ... right after one of its numbers ("34 permis")
@@ -70,6 +71,7 @@ class Question:
     anchors: list[str]  # folded
     counted: set[str]
     money: bool  # an amount of money is asked
+    places: frozenset[str]  # places the question names, by their French name
 
 
 @dataclass
@@ -106,6 +108,7 @@ def question_of(query: Query, kind: str, keyword: bool, searcher: Searcher) -> Q
         [fold(a) for a in query.anchors if not a[0].isdigit()],
         set(tokenize(query.counted)),
         kind == "number" and MONEY.search(fold(query.text)) is not None,
+        places_named(query.text) - {"Canada"},
     )
 
 
@@ -120,7 +123,10 @@ def candidates(question: Question, hits: list[Hit], searcher: Searcher) -> list[
     if question.kind in REQUIRED:
         found = [c for c in found if c.spans]
     _featurise(question, hits, found)
-    return found
+    # a passage that does not name the question's place or number does not answer it: "in
+    # Quebec" is not answered by the national figure, "in 2019" not by the 2014 one
+    vetoes = [FEATURES.index("place_missing"), FEATURES.index("qnum_missing_passage")]
+    return [c for c in found if not c.features[vetoes].any()]
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,7 @@ class Reading:
     tokens: frozenset[str]  # of the passage and its breadcrumb
     folded: str
     numbers: frozenset[str]
+    places: frozenset[str]
 
 
 _READINGS: dict[tuple[str, str], Reading] = {}
@@ -185,6 +192,7 @@ def _read(passage: Passage) -> Reading:
         frozenset(tokenize(context)),
         fold(context),
         frozenset(NUMBER.findall(context)),
+        places_named(context),
     )
 
 
@@ -292,6 +300,7 @@ def _featurise(question: Question, hits: list[Hit], found: list[Candidate]) -> N
             "anchors_sentence": (
                 sum(a in c.folded for a in anchors) / len(anchors) if anchors else 1.0
             ),
+            "place_missing": float(bool(question.places - reading.places)),
             "novel": min(len(c.tokens - question_tokens) / 10, 1.5),
             "counted": float(not question.counted or bool(question.counted & c.tokens)),
             "counted_span": float(

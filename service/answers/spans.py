@@ -179,6 +179,17 @@ def place_spans(text: str) -> list[Span]:
     return [Span("place", text[a:b], a, b, name) for a, b, name in _place_matcher().spans(text)]
 
 
+@cache
+def _any_place_matcher() -> PhraseMatcher:
+    forms = [(fr, fr) for fr in places()] + [(en, fr) for fr, en in places().items()]
+    return PhraseMatcher(forms, exact=True)
+
+
+def places_named(text: str) -> frozenset[str]:
+    """The places ``text`` names in French or English, by their French name."""
+    return frozenset(value for _, _, value in _any_place_matcher().spans(text))
+
+
 def names(text: str, exclude: list[Span], common: frozenset[str] = frozenset()) -> list[Span]:
     """Runs of capitalised words (``Kim Pate``, ``Diane Redsky``) outside other spans and not
     starting a sentence with a common word."""
