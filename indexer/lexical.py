@@ -47,5 +47,9 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-def tokenize_many(texts: list[str]) -> list[list[str]]:
-    return [tokenize(t) for t in texts]
+def tokenize_many(texts: list[str], tokenizer: str = "fr") -> list[list[str]]:
+    return [TOKENIZERS[tokenizer](t) for t in texts]
+
+
+# The tokenisers a bm25 channel can name (``indexer.backends.base.Channel.tokenizer``).
+TOKENIZERS = {"fr": tokenize}

@@ -193,7 +193,7 @@ class Answerer:
     def _extractive(self, query: Query, hits: list[Hit], k: int) -> Answer:
         citations = hits[:k]
         best = max((h.dense_score or 0.0 for h in hits[:3]), default=0.0)
-        wanted = self.searcher.index.lexical.idf(list(set(tokenize(query.coverage_text))))
+        wanted = self.searcher.idf(set(tokenize(query.coverage_text)))
         scored = [
             (
                 self._sentence_score(window, heading, wanted, query, rank) - 0.4 * (size - 1),

@@ -28,7 +28,7 @@ def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
     embedder = embedder or make_embedder(
         settings.embedder, settings.st_query_prefix, settings.st_passage_prefix
     )
-    index = load_index(settings.index_dir, embedder.id)
+    index = load_index(settings.index_dir, embedder.id, settings)
     searcher = Searcher(index, embedder, settings)
     return Engine(
         index, searcher, Answerer(searcher, settings.min_answer_score, settings.min_sentence_score)

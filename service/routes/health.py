@@ -14,4 +14,5 @@ def health(engine: EngineDep) -> Health:
         passages=len(index.passages),
         embedder=index.manifest["embedder"]["id"],
         index_built_at=index.built_at,
+        backend=index.backend.kind,
     )
