@@ -8,6 +8,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from indexer.backends import BackendError
 from indexer.embed import EmbedderError, make_embedder
 from indexer.ingest import ingest
 from indexer.load import CorpusError
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(**overrides)
         return args.func(settings, args)
-    except (CorpusError, EmbedderError, IndexError_, ValueError) as exc:
+    except (CorpusError, EmbedderError, IndexError_, BackendError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

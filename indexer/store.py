@@ -3,7 +3,7 @@
 Layout of one build::
 
     manifest.json     format, embedder, per-document sha256, counts, file checksums, versions
-    passages.jsonl    one Passage per line, row i = vector i = BM25 document i
+    passages.jsonl    one Passage per line (a backend point per passage, keyed by its id)
     tasks.json        Annex A task records
     documents.json    document metadata and section trees
     glossary.json     the bilingual glossary (copied from the corpus)
@@ -30,28 +30,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from scipy import sparse
-
-from indexer.backends import (
-    DENSE,
-    LATENT,
-    LEXICAL,
-    SENTENCES,
-    Backend,
-    Batch,
-    backend_entry,
-    create_backend,
-    default_channels,
-    engine_of,
-    passage_payload,
-)
-from indexer.cache import EmbeddingCache
-from indexer.embed import Embedder, SparseEncoder
+from indexer.backends import backend_entry, engine_of
+from indexer.embed import Embedder
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE, Collection, ingest
 from indexer.load import load_collection
-from indexer.models import Passage
-from indexer.sentences import sentence_units
+from indexer.points import fill_backend, make_batch
+from indexer.points import search_text as search_text  # re-exported: part of the API
 from indexer.settings import Settings
 
 # 2: task overview passages, index_text; 3: sentence and sparse stores; 4: sparse.npz holds
@@ -83,90 +67,58 @@ class IndexMismatchError(IndexError_):
     pass
 
 
-def search_text(passage: Passage) -> str:
-    """What is embedded and BM25-indexed: the breadcrumb, then the passage."""
-    return " > ".join(passage.section_path) + "\n" + passage.indexed_text
-
-
 def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -> dict[str, Any]:
     """Ingest the corpus, embed (reusing cached vectors) and publish a new index build."""
     started = time.perf_counter()
     collection = ingest(settings.corpus_dir, settings.chunk_size, settings.chunk_overlap)
-    batch, embedded, n_sentences = _batch(collection, embedder, settings, progress)
+    batch, embedded, n_sentences = make_batch(collection, embedder, settings, progress)
     builds = _builds_dir(settings.index_dir)
     builds.mkdir(parents=True, exist_ok=True)
     target = builds / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     staging = builds / f"{target.name}.tmp"
+    backend, previous = None, None
     try:
         staging.mkdir()
         _write(staging, collection, settings)
-        backend = _fill_backend(settings, staging, embedder, batch)
+        previous = _previous(settings, embedder)
+        hashes = {d.id: d.sha256 for d in collection.documents}
+        backend, changes = fill_backend(settings, staging, embedder, batch, previous, hashes)
         manifest = _manifest(collection, embedder, staging, embedded, started)
-        manifest["counts"]["sentences"] = n_sentences
+        manifest["counts"].update(sentences=n_sentences, **changes)
         manifest["config"] = _config(settings)
         manifest["backend"] = backend_entry(backend)
         _write_json(staging / MANIFEST, manifest)
         staging.rename(target)
+        backend.publish()  # a remote alias, then the build link
         _publish(settings.index_dir, target)
+    except BaseException:
+        if backend is not None and not previous:
+            backend.discard()
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _prune(builds, keep=target)
     return manifest
 
 
-def _batch(
-    collection: Collection, embedder: Embedder, settings: Settings, progress: bool
-) -> tuple[Batch, int, int]:
-    """Every passage with its vectors and payload, the number of passages embedded anew, the
-    sentence count."""
-    texts = [search_text(p) for p in collection.passages]
-    cache = EmbeddingCache(settings.embedding_cache, embedder.id)
-    vectors, embedded = cache.embed(texts, embedder.embed_passages, progress=progress)
-    units, owners = sentence_units(collection.passages)
-    unit_vectors, _ = cache.embed(units, embedder.embed_passages, progress, unit="sentence")
-    batch = Batch(
-        [p.id for p in collection.passages],
-        [passage_payload(p) for p in collection.passages],
-        dense={DENSE: vectors},
-        multi={SENTENCES: (unit_vectors, owners.astype(np.int32))},
-        texts={LEXICAL: texts},
-    )
-    if embedder.sparse is not None:
-        batch.sparse[LATENT] = _latent_terms(embedder.sparse, settings, texts, progress)
-    return batch, len(embedded), len(units)
-
-
-def _fill_backend(settings: Settings, directory: Path, embedder: Embedder, batch: Batch) -> Backend:
-    channels = default_channels(embedder.dim, embedder.sparse is not None)
-    backend = create_backend(settings.backend, directory, channels, settings)
+def _previous(settings: Settings, embedder: Embedder) -> tuple[Path, dict[str, Any]] | None:
+    """The published build, if a new one can change it by document: same format, embedder,
+    build settings, backend, glossary and terms."""
     try:
-        backend.upsert(batch)
-        backend.flush()
-    finally:
-        backend.close()
-    return backend
-
-
-def _latent_terms(
-    encoder: SparseEncoder, settings: Settings, texts: list[str], progress: bool
-) -> sparse.csr_matrix:
-    """Latent terms of ``texts`` as (n, encoder.dim) float32 rows, cached like the vectors: a
-    cached row is the feature ids (exact as float32, being below 2**24) then their weights."""
-
-    def encode(batch: list[str]) -> np.ndarray:
-        indices, values = encoder.encode_passages(batch)
-        return np.hstack([indices.astype(np.float32), values])
-
-    cache = EmbeddingCache(settings.embedding_cache, encoder.id)
-    rows, _ = cache.embed(texts, encode, progress, unit="latent terms")
-    indices = rows[:, : encoder.top_k].astype(np.int32)
-    values = rows[:, encoder.top_k :].astype(np.float32)
-    n, k = indices.shape
-    matrix = sparse.csr_matrix(
-        (values.ravel(), (np.repeat(np.arange(n), k), indices.ravel())), shape=(n, encoder.dim)
+        manifest = read_manifest(settings.index_dir)
+    except IndexError_:
+        return None
+    same = (
+        manifest.get("format_version") == FORMAT_VERSION
+        and manifest.get("embedder", {}).get("id") == embedder.id
+        and manifest.get("config") == _config(settings)
+        and manifest.get("backend", {}).get("engine") == engine_of(settings)
+        and all(
+            manifest.get("files", {}).get(name) == _sha256(settings.corpus_dir / name)
+            for name in (GLOSSARY_FILE, TERMS_FILE)
+        )
     )
-    matrix.eliminate_zeros()
-    return matrix
+    return (Path(settings.index_dir).resolve(), manifest) if same else None
 
 
 def _write(directory: Path, collection: Collection, settings: Settings) -> None:

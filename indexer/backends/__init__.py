@@ -21,6 +21,7 @@ from indexer.backends.factory import (
     backend_entry,
     create_backend,
     engine_of,
+    fork_backend,
     open_backend,
 )
 from indexer.backends.stores import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
@@ -45,6 +46,7 @@ __all__ = [
     "backend_entry",
     "create_backend",
     "engine_of",
+    "fork_backend",
     "default_channels",
     "open_backend",
     "passage_payload",

@@ -235,6 +235,19 @@ class Backend(Protocol):
         """Memory ``channel`` holds (vectors, graph links, posting lists), if known."""
         ...
 
+    def publish(self) -> None:
+        """Make this build the one readers of the engine see (a remote alias); after the
+        build directory is published."""
+        return None
+
+    def discard(self) -> None:
+        """Drop what a failed build wrote outside its directory (a remote collection)."""
+        return None
+
+    def ping(self) -> None:
+        """Raise ``BackendUnavailableError`` unless the engine answers."""
+        return None
+
     def close(self) -> None: ...
 
 

@@ -8,6 +8,7 @@ install.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +82,26 @@ def open_backend(directory: Path, entry: dict[str, Any], settings: Any) -> Backe
 
         return RemoteBackend.open(directory, channels, entry["collection"], settings)
     raise BackendError(f"unknown backend {engine!r} in {directory}: rebuild the index")
+
+
+def fork_backend(before: Path, directory: Path, entry: dict[str, Any], settings: Any) -> Backend:
+    """The backend of the build in ``before``, continued in the new build ``directory``:
+    local files are read from ``before`` and written to ``directory``; an embedded shard is
+    copied; a remote collection is changed in place (see ``qdrant_remote``)."""
+    channels = [Channel.from_dict(c) for c in entry["channels"]]
+    engine = entry.get("engine", entry["kind"])
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in ("qdrant_bm25_stats.json",):
+        if (before / name).is_file():
+            shutil.copyfile(before / name, directory / name)
+    if engine == "local":
+        backend = LocalBackend.load(before, channels)
+        backend.directory = directory
+        backend.hnsw = HnswOptions(settings.hnsw_threshold, settings.hnsw_ef_search)
+        return backend
+    if engine == "qdrant-edge":
+        from indexer.backends.qdrant_edge import SHARD, EdgeBackend
+
+        shutil.copytree(before / SHARD, directory / SHARD)
+        return EdgeBackend.load(directory, channels)
+    return open_backend(directory, entry, settings)

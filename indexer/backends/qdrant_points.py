@@ -111,6 +111,7 @@ def load_stats(directory: Path) -> dict[str, TermStats]:
 
 def save_stats(directory: Path, stats: dict[str, TermStats]) -> None:
     data = {name: {"n": s.n, "total": s.total, "df": dict(s.df)} for name, s in stats.items()}
+    directory.mkdir(parents=True, exist_ok=True)
     (directory / STATS).write_text(json.dumps(data), encoding="utf-8")
 
 
