@@ -3,22 +3,19 @@ the anchors (names, acronyms, numbers), untranslated words and counted thing of 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
-from indexer.clean import fold
-from indexer.glossary import Glossary, TermTranslator
+import numpy as np
 
-DATA = Path(__file__).parent / "data"
-STOPWORDS = Path(__file__).resolve().parents[1] / "indexer" / "data" / "stopwords.json"
+from indexer.lexicon import Glossary, TermTranslator
+from indexer.resources import package_json
+from indexer.text import detect_language, fold, function_words
+
 TASK_ID = re.compile(r"(?<![\d.])(\d{1,2}\.\d{1,2})(?![\d.])")
-WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # "how many victims were…", "combien de permis…": the words naming what is counted
 COUNTED = re.compile(r"\b(?:how many|combien (?:de |d'))\s*((?:[^\W\d_][\w'-]*\s*){1,4})", re.I)
-FRENCH_MARKS = re.compile(r"[àâçéèêëîïôùûüœ]", re.IGNORECASE)
 # Names, acronyms and numbers read the same in both languages: "Michael Holmes", "NHTCC", "2014"
 ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z][\w-]*|\d[\d.,]*)\b")
 
@@ -37,6 +34,7 @@ class Query:
     anchors: list[str] = field(default_factory=list)  # names, acronyms, numbers; French codes
     untranslated: str = ""  # the words that neither the terms nor the glossary translate
     counted: str = ""  # for "how many X": X, with its French for an English question
+    vector: np.ndarray | None = field(default=None, repr=False)  # (dim,) once embedded
 
     @property
     def coverage_text(self) -> str:
@@ -64,35 +62,21 @@ class Query:
 
 
 @cache
-def _language_words() -> tuple[frozenset[str], frozenset[str]]:
-    data = json.loads(STOPWORDS.read_text(encoding="utf-8"))
-    fr, en = {fold(w) for w in data["fr"]}, {fold(w) for w in data["en"]}
-    return frozenset(fr - en), frozenset(en - fr)
-
-
-@cache
 def _intents() -> dict[str, list[str]]:
-    data = json.loads((DATA / "intents.json").read_text(encoding="utf-8"))
+    data = package_json("service", "data/intents.json")
     return {k: [fold(w) for w in v] for k, v in data.items() if k != "comment"}
 
 
-def detect_language(text: str, english_terms: int = 0) -> str:
-    """Return "en" when English function words outnumber French ones, else "fr".
-
-    ``english_terms`` (English domain phrases found in the text) decides a tie, so keyword
-    queries such as "labour officials training" count as English.
-    """
-    words = [fold(w) for w in WORD.findall(text)]
-    fr_words, en_words = _language_words()
-    fr = sum(w in fr_words for w in words) + 2 * len(FRENCH_MARKS.findall(text))
-    en = sum(w in en_words for w in words)
-    return "en" if en > fr or (en == fr and english_terms > 0) else "fr"
+def query_language(text: str, terms: TermTranslator) -> str:
+    """The language of a question: :func:`detect_language`, the English domain phrases of
+    ``terms`` deciding a tie (the API and the page both use this)."""
+    return detect_language(text, len(terms.translate(text)))
 
 
 def find_anchors(text: str) -> list[str]:
     """Capitalised words, acronyms and numbers of ``text``, except stop words and a first
     word that is only capitalised because it starts the sentence."""
-    stop = frozenset().union(*_language_words())
+    stop = frozenset().union(*function_words())
     return [
         m.group()
         for m in ANCHOR.finditer(text)

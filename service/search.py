@@ -32,6 +32,7 @@ from indexer.index import Index
 from indexer.models import Passage
 from indexer.settings import Settings
 from service import fusion
+from service.annex import Annex
 from service.query import Query, analyse
 
 __all__ = ["ANCHORS", "Filters", "Hit", "Profile", "Searcher"]
@@ -106,6 +107,7 @@ class Searcher:
         self.profile = profile
         self.known_tasks = {task.id for _, task in index.tasks}
         self._by_id = {p.id: p for p in index.passages}
+        self.annex = Annex(index)
 
     @property
     def backend(self):
@@ -115,9 +117,14 @@ class Searcher:
         return analyse(text, self.index.glossary, self.index.terms, self.known_tasks)
 
     def idf(self, tokens: Iterable[str]) -> dict[str, float]:
-        """``log(1 + N / df)`` of each BM25 token (``indexer.lexical.tokenize``) of the
+        """``log(1 + N / df)`` of each BM25 token (``indexer.text.tokenize``) of the
         French lexical channel; an unknown token counts as df = 1."""
         return self.backend.idf(LEXICAL, tokens)
+
+    def sentence_vectors(self, passage: Passage) -> np.ndarray:
+        """The stored vectors of ``passage``'s sentences (``indexer.sentences.split_sentences``
+        order): (n_sentences, dim) float32, unit rows."""
+        return self.backend.vectors_of(SENTENCES, passage.id)
 
     def search(self, text: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
         return self.batch_search([text], k, filters)[0][1]
@@ -129,6 +136,8 @@ class Searcher:
         queries = [self.analyse(t) for t in texts]
         dense_texts = [q.dense_text if self.profile.analyse else q.text for q in queries]
         vectors = self.embedder.embed_queries(dense_texts)
+        for query, vector in zip(queries, vectors, strict=True):
+            query.vector = vector
         return [
             (q, self._search_one(q, v, k, filters)) for q, v in zip(queries, vectors, strict=True)
         ]
@@ -189,7 +198,10 @@ class Searcher:
                     extra, why = boost(hit.passage, query)
                     hit.score += extra
                     hit.matched += why
-        return sorted(hits.values(), key=lambda h: -h.score)[:k]
+        ranked = sorted(hits.values(), key=lambda h: -h.score)
+        if filters is not None and filters.status is not None:  # from the task records
+            ranked = [h for h in ranked if self.annex.status_of.get(h.passage.id) == filters.status]
+        return ranked[:k]
 
     def _structured_matches(self, query: Query, filters: Filters | None) -> list[Passage]:
         """Passages of the tasks named in the query (that ``filters`` accepts)."""

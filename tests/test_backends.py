@@ -26,8 +26,8 @@ from indexer.backends import (
     create_backend,
     passage_payload,
 )
-from indexer.lexical import tokenize
 from indexer.settings import Settings
+from indexer.text import tokenize
 from service.engine import Engine
 
 QUESTIONS = [

@@ -35,7 +35,7 @@ class ChannelKind(StrEnum):
 @dataclass(frozen=True)
 class Channel:
     """One ranking a backend serves. ``dim``: vector size (dense, multi); ``tokenizer``: a
-    key of ``indexer.lexical.TOKENIZERS`` (bm25)."""
+    key of ``indexer.text.tokens.TOKENIZERS`` (bm25)."""
 
     name: str
     kind: ChannelKind
@@ -71,6 +71,9 @@ def default_channels(dim: int, has_sparse: bool) -> list[Channel]:
     return channels
 
 
+UNCHECKED = object()  # Filters.accepts: the status is not checked
+
+
 @dataclass(frozen=True)
 class Filters:
     """Restrict results; ``None`` fields do not filter."""
@@ -79,18 +82,29 @@ class Filters:
     section: str | None = None  # section key prefix, e.g. "3-1" or "partie-ii"
     task: str | None = None
     org: str | None = None  # glossary code
+    kind: str | None = None  # passage kind: "text", "footnote", "task", "task-overview"
+    # deliverable status key ("En suspens", ...): applied by the searcher from the task
+    # records, not by the backends (their payload has no status)
+    status: str | None = None
 
-    def accepts(self, payload: dict[str, Any]) -> bool:
-        """Whether a point with this ``payload`` (see ``passage_payload``) passes."""
+    def accepts(self, item: Any, status: Any = UNCHECKED) -> bool:
+        """Whether ``item`` passes: a point's payload (see ``passage_payload``) or a
+        ``Passage``; ``status``, when given, is the status key of its deliverable (the
+        backends check every field but that one)."""
+        payload = item if isinstance(item, dict) else passage_payload(item)
+        if status is not UNCHECKED and self.status is not None and status != self.status:
+            return False
         return (
             (self.doc is None or payload["doc"] == self.doc)
             and (self.section is None or payload["section"].startswith(self.section))
             and (self.task is None or payload["task"] == self.task)
             and (self.org is None or self.org in payload["organisations"])
+            and (self.kind is None or payload["kind"] == self.kind)
         )
 
     def __bool__(self) -> bool:
-        return any(v is not None for v in (self.doc, self.section, self.task, self.org))
+        fields = (self.doc, self.section, self.task, self.org, self.kind, self.status)
+        return any(v is not None for v in fields)
 
 
 def passage_payload(passage: Any) -> dict[str, Any]:
@@ -221,6 +235,10 @@ class Backend(Protocol):
 
     def ids(self) -> list[str]:
         """Every point id, in the backend's order."""
+        ...
+
+    def vectors_of(self, channel: str, passage_id: str) -> np.ndarray:
+        """The stored vectors of one point for a dense or multi channel: (m, dim) float32."""
         ...
 
     def flush(self) -> None:

@@ -41,7 +41,7 @@ from indexer.backends.stores import (
     SentenceStore,
     SparseStore,
 )
-from indexer.lexical import TOKENIZERS
+from indexer.text.tokens import TOKENIZERS
 
 POINTS = "local_points.jsonl"
 REBUILD = "run `python -m indexer build`"
@@ -142,9 +142,9 @@ class LocalBackend(Backend):
     def _read_back(self, rows: Batch, name: str) -> None:
         kind, store = self.channels[name].kind, self._stores.get(name)
         if kind == ChannelKind.DENSE:
-            rows.dense[name] = store.vectors()
+            rows.dense[name] = store.all_vectors()
         elif kind == ChannelKind.MULTI:
-            rows.multi[name] = (store.vectors(), store.owners)
+            rows.multi[name] = (store.all_vectors(), store.owners)
         elif kind == ChannelKind.SPARSE:
             rows.sparse[name] = store.rows()
 
@@ -206,6 +206,13 @@ class LocalBackend(Backend):
 
     def ids(self) -> list[str]:
         return list(self._ids)
+
+    def vectors_of(self, channel: str, passage_id: str) -> np.ndarray:
+        self._build_stores()
+        row, store = self._ids.index(passage_id), self._stores[channel]
+        if self.channels[channel].kind == ChannelKind.MULTI:
+            return store.of_passage(row)
+        return store.vectors(np.array([row]))
 
     def export(self, channel: str) -> tuple[list[str], Any]:
         rows = self._all_rows()

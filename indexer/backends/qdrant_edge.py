@@ -199,6 +199,13 @@ class EdgeBackend(Backend):
             if offset is None:
                 return records
 
+    def vectors_of(self, channel: str, passage_id: str) -> np.ndarray:
+        key = vector_name(self.channels[channel])
+        (record,) = self._shard.retrieve([point_id(passage_id)], False, [key])
+        return np.asarray(record.vector[key], dtype=np.float32).reshape(
+            -1, self.channels[channel].dim
+        )
+
     def configure(self, ef_search: int | None = None) -> None:
         if ef_search is not None:
             self._ef = ef_search

@@ -2,7 +2,7 @@
 payloads, named vectors, and BM25 as a sparse vector with Qdrant's IDF modifier.
 
 BM25 (Lucene variant, as bm25s computes it): a passage stores, for each token ``t`` of the
-channel's tokeniser (``indexer.lexical``), ``tf / (tf + k1 (1 - b + b dl / avgdl))`` at
+channel's tokeniser (``indexer.text.tokens``), ``tf / (tf + k1 (1 - b + b dl / avgdl))`` at
 index ``hash(t)``; a query stores the count of each of its tokens; Qdrant multiplies by
 ``ln(1 + (N - df + 0.5) / (df + 0.5))`` (the IDF modifier, computed over the collection).
 So scores equal bm25s's, and one document changes only its own points. ``TermStats`` keeps
@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from indexer.backends.base import Batch, Channel, ChannelKind, Filters
-from indexer.lexical import TOKENIZERS
+from indexer.text.tokens import TOKENIZERS
 
 K1, B = 1.2, 0.75  # as indexer.backends.stores.LexicalStore
 NAMESPACE = uuid.UUID("5f1e0c2a-9a57-4d4e-9d57-2b1a3c7e0f15")
@@ -59,6 +59,7 @@ def filter_conditions(filters: Filters | None) -> list[tuple[str, str]]:
         ("sections", filters.section),
         ("task", filters.task),
         ("organisations", filters.org),
+        ("kind", filters.kind),
     ]
     return [(key, value) for key, value in pairs if value is not None]
 

@@ -253,6 +253,15 @@ class RemoteBackend(Backend):
         width = int(indices.max()) + 1 if len(indices) else 0
         return ids, sparse.csr_matrix((values, indices, indptr), shape=(len(data), width))
 
+    def vectors_of(self, channel: str, passage_id: str) -> np.ndarray:
+        key = vector_name(self.channels[channel])
+        (record,) = self._call(
+            self._client.retrieve, self.collection, [point_id(passage_id)], with_vectors=[key]
+        )
+        return np.asarray(record.vector[key], dtype=np.float32).reshape(
+            -1, self.channels[channel].dim
+        )
+
     def configure(self, ef_search: int | None = None) -> None:
         if ef_search is not None:
             self._ef = ef_search

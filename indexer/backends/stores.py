@@ -12,7 +12,7 @@ import faiss
 import numpy as np
 from scipy import sparse
 
-from indexer.lexical import tokenize_many
+from indexer.text import tokenize_many
 
 # HNSW graph above ``Settings.hnsw_threshold`` passages; bench/scale.py measures the choice.
 HNSW_M = 32  # links per vector and layer (2 * M on the bottom layer)
@@ -70,13 +70,20 @@ class DenseStore:
     def save(self, directory: Path, file: str = FILE) -> None:
         faiss.write_index(self._index, str(directory / file))
 
-    def vectors(self) -> np.ndarray:
+    def all_vectors(self) -> np.ndarray:
         """Every stored vector, (n, dim) float32."""
         return self._index.reconstruct_n(0, self._index.ntotal)
 
     @classmethod
     def load(cls, directory: Path, file: str = FILE) -> DenseStore:
         return cls(faiss.read_index(str(directory / file)))
+
+    def vectors(self, ids: np.ndarray) -> np.ndarray:
+        """The stored unit vectors of rows ``ids`` (n,): (n, dim) float32."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if not len(ids):
+            return np.zeros((0, self._index.d), dtype=np.float32)
+        return self._index.reconstruct_batch(ids)
 
     def search(
         self, queries: np.ndarray, k: int, ef_search: int | None = None
@@ -135,9 +142,14 @@ class SentenceStore:
         rows = np.load(directory / owners, allow_pickle=False).astype(np.int32)
         return cls(DenseStore.load(directory, file), rows)
 
-    def vectors(self) -> np.ndarray:
+    def all_vectors(self) -> np.ndarray:
         """Every sentence vector, (n_sentences, dim) float32."""
-        return self._dense.vectors()
+        return self._dense.all_vectors()
+
+    def of_passage(self, row: int) -> np.ndarray:
+        """The vectors of passage ``row``'s sentences, in text order: (n_sentences, dim)."""
+        start, end = np.searchsorted(self.owners, [row, row + 1])  # owners are in row order
+        return self._dense.vectors(np.arange(start, end))
 
     def search(self, query: np.ndarray, k: int, n_passages: int) -> tuple[np.ndarray, np.ndarray]:
         """Passage rows whose best sentence is nearest ``query`` (dim,), best first, at most
@@ -217,7 +229,7 @@ class SparseStore:
 
 
 class LexicalStore:
-    """BM25 (Lucene variant) over the tokens of ``indexer.lexical.tokenize``."""
+    """BM25 (Lucene variant) over the tokens of ``indexer.text.tokenize``."""
 
     DIR = "bm25"
 

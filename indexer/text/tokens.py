@@ -1,28 +1,25 @@
-"""Tokenisation for BM25: accent folding, French and English stop words, Snowball stemming.
+"""Words and BM25 tokens: folding, French and English stop words, Snowball stemming.
 
 Identifiers keep their dots and digits (``2.13``, ``2012-2013``) so they match exactly.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from pathlib import Path
 
 import Stemmer
 
-from indexer.clean import fold
+from indexer.text.fold import fold
+from indexer.text.stopwords import stopwords
 
 TOKEN = re.compile(r"\d+(?:[.,-]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*")
-STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.json"
+WORD = re.compile(r"[^\W\d_]+")
 
 
-@cache
-def stopwords() -> frozenset[str]:
-    """French and English stop words, accent-folded."""
-    data = json.loads(STOPWORDS_FILE.read_text(encoding="utf-8"))
-    return frozenset(fold(w) for w in data["fr"] + data["en"])
+def words(text: str) -> list[str]:
+    """The runs of letters of ``text`` (no digits, no apostrophes or hyphens), as written."""
+    return WORD.findall(text)
 
 
 @cache
@@ -31,7 +28,7 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 def stem(word: str) -> str:
-    """French Snowball stem of an accent-folded word."""
+    """French Snowball stem of a folded word."""
     return _stemmer().stemWord(word)
 
 
@@ -39,7 +36,7 @@ def tokenize(text: str) -> list[str]:
     """Folded, stop-word-free, stemmed tokens of ``text``; a word with an elided article
     (``l'atelier``) gives the word alone."""
     tokens = []
-    for raw in TOKEN.findall(fold(text.replace("’", "'"))):
+    for raw in TOKEN.findall(fold(text)):
         word = raw.split("'", 1)[1] if re.match(r"^[a-z]{1,2}'", raw) else raw
         if word in stopwords() or (len(word) == 1 and not word.isdigit()):
             continue
@@ -48,6 +45,7 @@ def tokenize(text: str) -> list[str]:
 
 
 def tokenize_many(texts: list[str], tokenizer: str = "fr") -> list[list[str]]:
+    """The tokens of each text, by the tokeniser named ``tokenizer`` (see ``TOKENIZERS``)."""
     return [TOKENIZERS[tokenizer](t) for t in texts]
 
 

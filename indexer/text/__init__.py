@@ -1,0 +1,22 @@
+"""The one text layer of indexer, service and eval: folding, words and tokens, stop words,
+sentences, language."""
+
+from indexer.text.fold import fold, fold_with_offsets, unify_apostrophes
+from indexer.text.language import detect_language
+from indexer.text.sentences import split_sentences
+from indexer.text.stopwords import function_words, stopwords
+from indexer.text.tokens import stem, tokenize, tokenize_many, words
+
+__all__ = [
+    "detect_language",
+    "fold",
+    "fold_with_offsets",
+    "function_words",
+    "split_sentences",
+    "stem",
+    "stopwords",
+    "tokenize",
+    "tokenize_many",
+    "unify_apostrophes",
+    "words",
+]
