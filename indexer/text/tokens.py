@@ -50,6 +50,10 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in TOKEN.finditer(unify_apostrophes(text))]
 
 
-def tokenize_many(texts: list[str]) -> list[list[str]]:
-    """:func:`tokenize` of each text."""
-    return [tokenize(t) for t in texts]
+def tokenize_many(texts: list[str], tokenizer: str = "fr") -> list[list[str]]:
+    """The tokens of each text, by the tokeniser named ``tokenizer`` (see ``TOKENIZERS``)."""
+    return [TOKENIZERS[tokenizer](t) for t in texts]
+
+
+# The tokenisers a bm25 channel can name (``indexer.backends.base.Channel.tokenizer``).
+TOKENIZERS = {"fr": tokenize}
