@@ -24,7 +24,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from indexer.backends.stores import LexicalStore
+import indexer.store as store_module
 from indexer.index import load_index
 from indexer.settings import Settings
 from indexer.store import build_index
@@ -169,10 +169,11 @@ def test_failed_build_leaves_served_index_intact(
 ):
     link, stamp = os.readlink(reload_settings.index_dir), built_at(reload_server)
 
-    def crash(texts):
-        raise RuntimeError("simulated crash while writing the BM25 index")
+    def crash(backend):
+        raise RuntimeError("simulated crash while writing the manifest")
 
-    monkeypatch.setattr(LexicalStore, "build", crash)  # after passages and vectors are written
+    # after passages, vectors and the backend's points are written, before publishing
+    monkeypatch.setattr(store_module, "backend_entry", crash)
     with pytest.raises(RuntimeError, match="simulated crash"):
         build_index(reload_settings, embedder, progress=False)
     assert_served_index_intact(reload_server, reload_settings, link, stamp)
