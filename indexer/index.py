@@ -18,7 +18,7 @@ from indexer.terms import TermTranslator
 @dataclass
 class Index:
     """Row i of ``passages`` is vector i of ``dense``, row i of ``sparse`` and document i of
-    ``lexical``; ``sentences`` maps its vectors to these rows."""
+    ``lexical`` and ``english``; ``sentences`` maps its vectors to these rows."""
 
     path: Path  # the resolved build directory
     manifest: dict[str, Any]
@@ -29,6 +29,7 @@ class Index:
     terms: TermTranslator
     dense: DenseStore
     lexical: LexicalStore
+    english: LexicalStore  # BM25 over the English field of the passages (indexer.english)
     sentences: SentenceStore
     sparse: SparseStore | None  # None: the embedder has no sparse head
 
@@ -55,6 +56,7 @@ def load_index(index_dir: Path, embedder_id: str) -> Index:
         glossary = Glossary.load(directory / GLOSSARY_FILE)
         terms = TermTranslator.load(directory / TERMS_FILE)
         dense, lexical = DenseStore.load(directory), LexicalStore.load(directory)
+        english = LexicalStore.load(directory, LexicalStore.ENGLISH_DIR)
         sentences = SentenceStore.load(directory)
         has_sparse = manifest["embedder"].get("sparse") is not None
         sparse = SparseStore.load(directory) if has_sparse else None
@@ -73,6 +75,7 @@ def load_index(index_dir: Path, embedder_id: str) -> Index:
         terms,
         dense,
         lexical,
+        english,
         sentences,
         sparse,
     )

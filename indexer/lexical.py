@@ -16,6 +16,8 @@ from indexer.clean import fold
 
 TOKEN = re.compile(r"\d+(?:[.,-]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*")
 STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.json"
+# Names, acronyms and numbers read the same in both languages: "Michael Holmes", "NHTCC", "2014"
+ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z][\w-]*|\d[\d.,]*)\b")
 
 
 @cache
@@ -26,8 +28,17 @@ def stopwords() -> frozenset[str]:
 
 
 @cache
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("french")
+def function_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The stop words that are French only and English only, accent-folded: what tells the
+    language of a text apart."""
+    data = json.loads(STOPWORDS_FILE.read_text(encoding="utf-8"))
+    fr, en = {fold(w) for w in data["fr"]}, {fold(w) for w in data["en"]}
+    return frozenset(fr - en), frozenset(en - fr)
+
+
+@cache
+def _stemmer(language: str = "french") -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(language)
 
 
 def stem(word: str) -> str:
@@ -49,3 +60,30 @@ def tokenize(text: str) -> list[str]:
 
 def tokenize_many(texts: list[str]) -> list[list[str]]:
     return [tokenize(t) for t in texts]
+
+
+def tokenize_english(text: str) -> list[str]:
+    """Folded, stop-word-free tokens of English ``text`` with English Snowball stems (for
+    the English field of passages, ``indexer.english``); ``RCMP's`` gives ``rcmp``."""
+    tokens = []
+    for raw in TOKEN.findall(fold(text.replace("’", "'"))):
+        word = raw[:-2] if raw.endswith("'s") else raw
+        if word in stopwords() or (len(word) == 1 and not word.isdigit()):
+            continue
+        tokens.append(word if word[0].isdigit() else _stemmer("english").stemWord(word))
+    return tokens
+
+
+def tokenize_english_many(texts: list[str]) -> list[list[str]]:
+    return [tokenize_english(t) for t in texts]
+
+
+def find_anchors(text: str) -> list[str]:
+    """Capitalised words, acronyms and numbers of ``text``, except function words and a
+    first word that is only capitalised because it starts the sentence."""
+    stop = frozenset().union(*function_words())
+    return [
+        m.group()
+        for m in ANCHOR.finditer(text)
+        if fold(m.group()) not in stop and (m.start() > 0 or not m.group()[1:].islower())
+    ]

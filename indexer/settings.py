@@ -32,11 +32,13 @@ class Settings(BaseSettings):
     rrf_k: int = Field(15, ge=1)
     dense_weight: float = Field(1.0, ge=0)
     sentence_weight: float = Field(0.3, ge=0)  # passages ranked by their best sentence
+    sentence_weight_en: float = Field(0.7, ge=0)  # the same, for English questions
     sparse_weight_fr: float = Field(0.6, ge=0)  # latent terms (e5's sparse head)
     sparse_weight_en: float = Field(0.0, ge=0)  # 0: not worth its query time (dev +0.005 MRR)
     lexical_weight_fr: float = Field(1.0, ge=0)
     lexical_weight_en: float = Field(0.3, ge=0)
-    anchor_weight: float = Field(0.5, ge=0)  # English: BM25 over names, acronyms, numbers
+    anchor_weight: float = Field(0.3, ge=0)  # English: BM25 over names, acronyms, numbers
+    english_weight: float = Field(0.3, ge=0)  # English: BM25 over the passages' English field
     candidates: int = Field(100, ge=10, le=1000)
 
     # Answers

@@ -12,7 +12,8 @@ Layout of one build::
     sentences.faiss   SentenceStore: one vector per sentence of the passages,
     sentence_owners.npy   and the passage row of each
     sparse.npz        SparseStore: latent terms, when the embedder has a sparse head
-    bm25/             LexicalStore
+    bm25/             LexicalStore of the passages (French)
+    bm25_en/          LexicalStore of their English field (``indexer.english``)
 
 ``index_dir`` itself is a symbolic link to the current build in ``.<name>-builds/``; a new
 build is written beside it and published by atomically replacing the link, so readers never
@@ -36,7 +37,9 @@ import numpy as np
 
 from indexer.cache import EmbeddingCache
 from indexer.embed import Embedder, SparseEncoder
+from indexer.english import EnglishField
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE, Collection, ingest
+from indexer.lexical import tokenize_english_many
 from indexer.load import load_collection
 from indexer.models import Passage
 from indexer.sentences import sentence_units
@@ -44,8 +47,8 @@ from indexer.settings import Settings
 from indexer.stores import DenseStore, LexicalStore, SentenceStore, SparseStore
 
 # 2: task overview passages, index_text; 3: sentence and sparse stores; 4: sparse.npz holds
-# the posting lists alone (a scipy CSC matrix)
-FORMAT_VERSION = 4
+# the posting lists alone (a scipy CSC matrix); 5: bm25_en, the English field
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 KEEP_BUILDS = 2
 
@@ -111,10 +114,19 @@ def _build_stores(
         DenseStore.build(vectors, *hnsw),
         SentenceStore.build(unit_vectors, owners, *hnsw),
         LexicalStore.build(texts),
+        LexicalStore.build(
+            english_texts(collection), tokenize_english_many, LexicalStore.ENGLISH_DIR
+        ),
     ]
     if embedder.sparse is not None:
         stores.append(_sparse_store(embedder.sparse, settings, texts, progress))
     return stores, len(embedded), len(units)
+
+
+def english_texts(collection: Collection) -> list[str]:
+    """The English field of every passage (``indexer.english``), from the search text."""
+    field = EnglishField(collection.glossary, collection.terms)
+    return [field.text(search_text(p), p.organisations) for p in collection.passages]
 
 
 def _sparse_store(

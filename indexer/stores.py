@@ -7,6 +7,7 @@ these classes and nothing above them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import bm25s
@@ -20,6 +21,7 @@ from indexer.lexical import tokenize_many
 HNSW_M = 32  # links per vector and layer (2 * M on the bottom layer)
 HNSW_EF_CONSTRUCTION = 80  # candidates kept while linking a new vector
 HNSW_EF_SEARCH = 256  # candidates kept per search: the default of Settings.hnsw_ef_search
+EMPTY_DOCUMENT = "\x00empty"  # the token of a text that has none (no tokenizer makes it)
 
 
 class DenseStore:
@@ -199,25 +201,36 @@ class SparseStore:
 
 
 class LexicalStore:
-    """BM25 (Lucene variant) over the tokens of ``indexer.lexical.tokenize``."""
+    """BM25 (Lucene variant) over tokenised texts, saved in the directory ``name``: the
+    French passages (``bm25``, tokens of ``indexer.lexical.tokenize``) or their English
+    field (``bm25_en``, ``tokenize_english``)."""
 
     DIR = "bm25"
+    ENGLISH_DIR = "bm25_en"
 
-    def __init__(self, retriever: bm25s.BM25) -> None:
+    def __init__(self, retriever: bm25s.BM25, name: str = DIR) -> None:
         self._retriever = retriever
+        self.name = name
 
     @classmethod
-    def build(cls, texts: list[str]) -> LexicalStore:
+    def build(
+        cls,
+        texts: list[str],
+        tokenizer: Callable[[list[str]], list[list[str]]] = tokenize_many,
+        name: str = DIR,
+    ) -> LexicalStore:
         retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
-        retriever.index(tokenize_many(texts), show_progress=False)
-        return cls(retriever)
+        # bm25s cannot index a document without tokens: it gets one that no query has
+        tokens = [t or [EMPTY_DOCUMENT] for t in tokenizer(texts)]
+        retriever.index(tokens, show_progress=False)
+        return cls(retriever, name)
 
     def save(self, directory: Path) -> None:
-        self._retriever.save(str(directory / self.DIR), show_progress=False)
+        self._retriever.save(str(directory / self.name), show_progress=False)
 
     @classmethod
-    def load(cls, directory: Path) -> LexicalStore:
-        return cls(bm25s.BM25.load(str(directory / cls.DIR), show_progress=False))
+    def load(cls, directory: Path, name: str = DIR) -> LexicalStore:
+        return cls(bm25s.BM25.load(str(directory / name), show_progress=False), name)
 
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """Inverse document frequency ``log(1 + N / df)`` of each token (unknown: df = 1)."""

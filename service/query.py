@@ -11,16 +11,14 @@ from pathlib import Path
 
 from indexer.clean import fold
 from indexer.glossary import Glossary, TermTranslator
+from indexer.lexical import find_anchors, function_words
 
 DATA = Path(__file__).parent / "data"
-STOPWORDS = Path(__file__).resolve().parents[1] / "indexer" / "data" / "stopwords.json"
 TASK_ID = re.compile(r"(?<![\d.])(\d{1,2}\.\d{1,2})(?![\d.])")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # "how many victims were…", "combien de permis…": the words naming what is counted
 COUNTED = re.compile(r"\b(?:how many|combien (?:de |d'))\s*((?:[^\W\d_][\w'-]*\s*){1,4})", re.I)
 FRENCH_MARKS = re.compile(r"[àâçéèêëîïôùûüœ]", re.IGNORECASE)
-# Names, acronyms and numbers read the same in both languages: "Michael Holmes", "NHTCC", "2014"
-ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z][\w-]*|\d[\d.,]*)\b")
 
 
 @dataclass
@@ -64,13 +62,6 @@ class Query:
 
 
 @cache
-def _language_words() -> tuple[frozenset[str], frozenset[str]]:
-    data = json.loads(STOPWORDS.read_text(encoding="utf-8"))
-    fr, en = {fold(w) for w in data["fr"]}, {fold(w) for w in data["en"]}
-    return frozenset(fr - en), frozenset(en - fr)
-
-
-@cache
 def _intents() -> dict[str, list[str]]:
     data = json.loads((DATA / "intents.json").read_text(encoding="utf-8"))
     return {k: [fold(w) for w in v] for k, v in data.items() if k != "comment"}
@@ -83,21 +74,10 @@ def detect_language(text: str, english_terms: int = 0) -> str:
     queries such as "labour officials training" count as English.
     """
     words = [fold(w) for w in WORD.findall(text)]
-    fr_words, en_words = _language_words()
+    fr_words, en_words = function_words()
     fr = sum(w in fr_words for w in words) + 2 * len(FRENCH_MARKS.findall(text))
     en = sum(w in en_words for w in words)
     return "en" if en > fr or (en == fr and english_terms > 0) else "fr"
-
-
-def find_anchors(text: str) -> list[str]:
-    """Capitalised words, acronyms and numbers of ``text``, except stop words and a first
-    word that is only capitalised because it starts the sentence."""
-    stop = frozenset().union(*_language_words())
-    return [
-        m.group()
-        for m in ANCHOR.finditer(text)
-        if fold(m.group()) not in stop and (m.start() > 0 or not m.group()[1:].islower())
-    ]
 
 
 def detect_intents(text: str) -> set[str]:

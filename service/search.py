@@ -2,8 +2,10 @@
 
 Dense (the passage vectors), sentence (passages by their best sentence's vector), sparse
 (e5's latent terms, shared by French and English) and lexical (BM25). An English question
-adds one more ranking, BM25 over its anchors (names, acronyms, numbers and
-the French codes of its organisations), which read the same in the French reports. A task id
+adds two more rankings: BM25 over its anchors (names, acronyms, numbers and
+the French codes of its organisations), which read the same in the French reports, and BM25
+of its own words, with English stemming, over the English field of the passages
+(``indexer.english``: the English of their organisations and domain terms). A task id
 in the query sends that task's overview, then its deliverables, to the top; an organisation
 named in either language (RCMP -> GRC) in a "who is responsible" or "which tasks" question
 favours the Annex A deliverables it is responsible for, and in any English question, the
@@ -19,7 +21,7 @@ import numpy as np
 
 from indexer.embed import Embedder
 from indexer.index import Index
-from indexer.lexical import tokenize
+from indexer.lexical import tokenize, tokenize_english
 from indexer.models import Passage
 from indexer.settings import Settings
 from service.query import Query, analyse
@@ -60,6 +62,7 @@ class Hit:
     lexical_rank: int | None = None
     lexical_score: float | None = None
     anchor_rank: int | None = None  # rank by BM25 over the query's names, acronyms, numbers
+    english_rank: int | None = None  # rank by BM25 over the passages' English field
     matched: list[str] = field(default_factory=list)  # "task 2.13", "organisation GRC"
 
 
@@ -98,7 +101,7 @@ class Searcher:
         for rank, (i, s) in enumerate(zip(dense_ids[0], dense_scores[0], strict=True), start=1):
             if i >= 0:
                 hits[int(i)] = Hit(passages[i], 0.0, dense_rank=rank, dense_score=float(s))
-        for rank, i in enumerate(self._sentence_ranking(vector, depth), start=1):
+        for rank, i in enumerate(self._sentence_ranking(query, vector, depth), start=1):
             hits.setdefault(int(i), Hit(passages[i], 0.0)).sentence_rank = rank
         for rank, i in enumerate(self._sparse_ranking(query, depth), start=1):
             hits.setdefault(int(i), Hit(passages[i], 0.0)).sparse_rank = rank
@@ -110,6 +113,8 @@ class Searcher:
             anchored = self.index.lexical.scores(tokenize(" ".join(query.anchors)))
             for rank, i in enumerate(_top(anchored, depth), start=1):
                 hits.setdefault(int(i), Hit(passages[i], 0.0)).anchor_rank = rank
+        for rank, i in enumerate(self._english_ranking(query, depth), start=1):
+            hits.setdefault(int(i), Hit(passages[i], 0.0)).english_rank = rank
         for i in self._structured_matches(query):
             hits.setdefault(i, Hit(passages[i], 0.0))
         for hit in hits.values():
@@ -120,9 +125,9 @@ class Searcher:
         )
         return ranked[:k]
 
-    def _sentence_ranking(self, vector: np.ndarray, depth: int) -> np.ndarray:
+    def _sentence_ranking(self, query: Query, vector: np.ndarray, depth: int) -> np.ndarray:
         """Passage rows by their best sentence, best first; none at weight 0."""
-        if not self.settings.sentence_weight:
+        if not self._sentence_weight(query):
             return np.zeros(0, dtype=np.int64)
         return self.index.sentences.search(vector, depth, len(self.index.passages))
 
@@ -132,6 +137,16 @@ class Searcher:
         if encoder is None or store is None or not self._sparse_weight(query):
             return np.zeros(0, dtype=np.int64)
         return _top(store.scores(encoder.encode_query(query.dense_text)), depth)
+
+    def _english_ranking(self, query: Query, depth: int) -> np.ndarray:
+        """Passage rows by BM25 of an English question over their English field."""
+        if query.language != "en" or not self.settings.english_weight:
+            return np.zeros(0, dtype=np.int64)
+        return _top(self.index.english.scores(tokenize_english(query.text)), depth)
+
+    def _sentence_weight(self, query: Query) -> float:
+        s = self.settings
+        return s.sentence_weight_en if query.language == "en" else s.sentence_weight
 
     def _sparse_weight(self, query: Query) -> float:
         s = self.settings
@@ -151,13 +166,15 @@ class Searcher:
         if hit.dense_rank:
             score += s.dense_weight / (rrf + hit.dense_rank)
         if hit.sentence_rank:
-            score += s.sentence_weight / (rrf + hit.sentence_rank)
+            score += self._sentence_weight(query) / (rrf + hit.sentence_rank)
         if hit.sparse_rank:
             score += self._sparse_weight(query) / (rrf + hit.sparse_rank)
         if hit.lexical_rank and hit.lexical_score and hit.lexical_score > 0:
             score += lexical_weight / (rrf + hit.lexical_rank)
         if hit.anchor_rank:
             score += s.anchor_weight / (rrf + hit.anchor_rank)
+        if hit.english_rank:
+            score += s.english_weight / (rrf + hit.english_rank)
         passage = hit.passage
         if passage.task_id and passage.task_id in query.task_ids:
             score += TASK_BOOST + (OVERVIEW_BOOST if passage.kind == "task-overview" else 0.0)

@@ -159,6 +159,7 @@ def test_a_zero_weight_turns_the_sentence_ranking_off(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(engine.searcher.settings, "sentence_weight", 0.0)
+    monkeypatch.setattr(engine.searcher.settings, "sentence_weight_en", 0.0)
     hits = engine.searcher.search(TRP_EN, k=5)
     assert "34 permis de séjour temporaire" in hits[0].passage.text
     assert all(h.sentence_rank is None for h in hits)
