@@ -7,16 +7,15 @@ unchanged. Word-level fixes live in ``data/ocr_words.json`` rather than in code.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cache
-from pathlib import Path
 from typing import Any, NamedTuple
 
-DATA_FILE = Path(__file__).parent / "data" / "ocr_words.json"
+from indexer.resources import package_json
+
 APOS = "['’]"
 VOWEL = "[aeiouyhàâäéèêëîïôöùûüœAEIOUYHÀÂÄÉÈÊËÎÏÔÖÙÛÜŒ]"
 LETTER = r"[^\W\d_]"
@@ -33,7 +32,7 @@ class Rule(NamedTuple):
 @cache
 def ocr_data() -> dict[str, Any]:
     """The word lists of ``data/ocr_words.json`` (loaded once)."""
-    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return package_json("indexer", "data/ocr_words.json")
 
 
 def _cap(word: str) -> str:

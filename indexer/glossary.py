@@ -20,7 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "corpus" / "glossary.json"
 KINDS = frozenset({"organisation", "program", "term"})
 _REQUIRED = ("code", "kind", "name_fr", "name_en")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
@@ -152,7 +151,7 @@ class Glossary:
         self._matchers: dict[frozenset[str], PhraseMatcher] = {}
 
     @classmethod
-    def load(cls, path: Path | str = DEFAULT_PATH) -> Glossary:
+    def load(cls, path: Path | str) -> Glossary:
         """Read a glossary JSON file: ``{"entries": [{"code": ..., ...}, ...]}``."""
         path = Path(path)
         try:
@@ -248,12 +247,6 @@ def _entry(item: object, number: int, path: Path) -> Entry:
         note=item.get("note") or "",
         parent=item.get("parent"),
     )
-
-
-@lru_cache(maxsize=1)
-def default_glossary() -> Glossary:
-    """The glossary of the corpus (``corpus/glossary.json``), loaded once."""
-    return Glossary.load(DEFAULT_PATH)
 
 
 def __getattr__(name: str) -> object:

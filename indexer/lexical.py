@@ -5,17 +5,15 @@ Identifiers keep their dots and digits (``2.13``, ``2012-2013``) so they match e
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from pathlib import Path
 
 import Stemmer
 
 from indexer.clean import fold
+from indexer.resources import package_json
 
 TOKEN = re.compile(r"\d+(?:[.,-]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*")
-STOPWORDS_FILE = Path(__file__).parent / "data" / "stopwords.json"
 # Names, acronyms and numbers read the same in both languages: "Michael Holmes", "NHTCC", "2014"
 ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z][\w-]*|\d[\d.,]*)\b")
 
@@ -23,7 +21,7 @@ ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z][\w-]*|\d[\d.,]*)
 @cache
 def stopwords() -> frozenset[str]:
     """French and English stop words, accent-folded."""
-    data = json.loads(STOPWORDS_FILE.read_text(encoding="utf-8"))
+    data = package_json("indexer", "data/stopwords.json")
     return frozenset(fold(w) for w in data["fr"] + data["en"])
 
 
@@ -31,7 +29,7 @@ def stopwords() -> frozenset[str]:
 def function_words() -> tuple[frozenset[str], frozenset[str]]:
     """The stop words that are French only and English only, accent-folded: what tells the
     language of a text apart."""
-    data = json.loads(STOPWORDS_FILE.read_text(encoding="utf-8"))
+    data = package_json("indexer", "data/stopwords.json")
     fr, en = {fold(w) for w in data["fr"]}, {fold(w) for w in data["en"]}
     return frozenset(fr - en), frozenset(en - fr)
 

@@ -42,8 +42,10 @@ class Settings(BaseSettings):
     candidates: int = Field(100, ge=10, le=1000)
 
     # Answers
-    min_answer_score: float = Field(0.80, ge=0, le=1)  # dense cosine needed to answer
-    min_sentence_score: float = Field(3.0, ge=0)  # calibrated on the dev split (eval)
+    # confidence (0-1) an answer needs; None: the threshold tuned on the dev split, stored
+    # with the answer model (service/data/answer_model.json, written by `python -m eval.tune`)
+    min_answer_score: float | None = Field(None, ge=0, le=1)
+    min_sentence_score: float = Field(3.0, ge=0)  # retired: the answer model replaced it
 
     # Service
     host: str = "127.0.0.1"

@@ -78,6 +78,13 @@ class DenseStore:
     def load(cls, directory: Path, file: str = FILE) -> DenseStore:
         return cls(faiss.read_index(str(directory / file)))
 
+    def vectors(self, ids: np.ndarray) -> np.ndarray:
+        """The stored unit vectors of rows ``ids`` (n,): (n, dim) float32."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if not len(ids):
+            return np.zeros((0, self._index.d), dtype=np.float32)
+        return self._index.reconstruct_batch(ids)
+
     def search(
         self, queries: np.ndarray, k: int, ef_search: int | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -134,6 +141,11 @@ class SentenceStore:
     def load(cls, directory: Path) -> SentenceStore:
         owners = np.load(directory / cls.OWNERS, allow_pickle=False).astype(np.int32)
         return cls(DenseStore.load(directory, cls.FILE), owners)
+
+    def of_passage(self, row: int) -> np.ndarray:
+        """The vectors of passage ``row``'s sentences, in text order: (n_sentences, dim)."""
+        start, end = np.searchsorted(self.owners, [row, row + 1])  # owners are in row order
+        return self._dense.vectors(np.arange(start, end))
 
     def search(self, query: np.ndarray, k: int, n_passages: int) -> np.ndarray:
         """Passage rows whose best sentence is nearest ``query`` (dim,), best first, at most

@@ -9,17 +9,15 @@ two are joined again.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from indexer.clean import clean_paragraph, reflow, split_bullet
 from indexer.models import Block, Document, Section
+from indexer.resources import package_json
 
-DATA = Path(__file__).parent / "data" / "headings.json"
 MD_FOOTNOTE = re.compile(r"^([¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s+\S")
 OCR_FOOTNOTE = re.compile(r"^([!°®©*]|\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s+\S")
 NUMBERED_HEADING = re.compile(r"^(\d+(?:\.\d+)*)\s+(\S.*)$")
@@ -93,7 +91,7 @@ class _Builder:
 
 @cache
 def _rules() -> tuple[list[HeadingRule], re.Pattern[str], re.Pattern[str]]:
-    data = json.loads(DATA.read_text(encoding="utf-8"))
+    data = package_json("indexer", "data/headings.json")
     rules = [
         HeadingRule(
             re.compile(r["pattern"]),

@@ -14,7 +14,7 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
-from indexer.glossary import Glossary, default_glossary
+from indexer.glossary import Glossary
 from indexer.models import Deliverable, Task
 
 HEADER = ("Tâche", "Produit livrable", "Calendrier", "État", "Responsable")
@@ -233,17 +233,15 @@ def _continues(previous: Deliverable, row: _Row) -> bool:
     return not previous.text.endswith(END_OF_SENTENCE) or first.islower() or first == "«"
 
 
-def parse_annex_table(
-    lines: list[str], first_line: int, glossary: Glossary | None = None
-) -> list[Task]:
+def parse_annex_table(lines: list[str], first_line: int, glossary: Glossary) -> list[Task]:
     """Tasks of the Annex A table.
 
     ``lines`` is the annex slice of the file and ``first_line`` the 1-based file line
     number of ``lines[0]``; every record carries 1-based file line spans. Organisations
-    are canonical glossary codes (``glossary`` defaults to ``corpus/glossary.json``).
+    are canonical codes of ``glossary``.
     Raises :class:`AnnexParseError` when the table is structurally broken.
     """
-    parser = _AnnexParser(glossary or default_glossary())
+    parser = _AnnexParser(glossary)
     for offset, line in enumerate(lines):
         parser.feed(line, first_line + offset)
     return parser.tasks

@@ -8,12 +8,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from indexer.glossary import GlossaryError, PhraseMatcher, blank_spans
-
-DEFAULT_TERMS_PATH = Path(__file__).resolve().parent.parent / "corpus" / "terms_en_fr.json"
 
 
 @dataclass(frozen=True)
@@ -32,7 +29,7 @@ class TermTranslator:
         self._matcher = PhraseMatcher(((t.en, t.fr) for t in self.terms), exact=False)
 
     @classmethod
-    def load(cls, path: Path | str = DEFAULT_TERMS_PATH) -> TermTranslator:
+    def load(cls, path: Path | str) -> TermTranslator:
         """Read and validate a terms JSON file; raise :class:`GlossaryError` naming it."""
         path = Path(path)
         try:
@@ -66,9 +63,3 @@ class TermTranslator:
     def untranslated(self, text: str) -> str:
         """``text`` with the phrases that :meth:`translate` translates blanked out."""
         return blank_spans(text, self._matcher.spans(text))
-
-
-@lru_cache(maxsize=1)
-def default_translator() -> TermTranslator:
-    """The translator of the corpus (``corpus/terms_en_fr.json``), loaded once."""
-    return TermTranslator.load(DEFAULT_TERMS_PATH)

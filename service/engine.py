@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from indexer.embed import Embedder, make_embedder
 from indexer.index import Index, load_index
 from indexer.settings import Settings
-from service.answer import Answerer
+from service.answers import Answerer
+from service.answers.scorer import Scorer
 from service.search import Searcher
 
 
@@ -23,16 +24,20 @@ class Engine:
         return {d["id"]: d["title"] for d in self.index.documents}
 
 
-def load_engine(settings: Settings, embedder: Embedder | None = None) -> Engine:
-    """Load the published index; raises the indexer's IndexError_ subclasses on problems."""
+def load_engine(
+    settings: Settings, embedder: Embedder | None = None, scorer: Scorer | None = None
+) -> Engine:
+    """Load the published index; raises the indexer's IndexError_ subclasses on problems,
+    ``ModelError`` on a bad answer model (``scorer`` replaces the shipped one)."""
     embedder = embedder or make_embedder(
         settings.embedder, settings.st_query_prefix, settings.st_passage_prefix
     )
     index = load_index(settings.index_dir, embedder.id)
     searcher = Searcher(index, embedder, settings)
-    return Engine(
-        index, searcher, Answerer(searcher, settings.min_answer_score, settings.min_sentence_score)
-    )
+    scorer = scorer or Scorer.load()
+    if settings.min_answer_score is not None:
+        scorer = replace(scorer, threshold=settings.min_answer_score)
+    return Engine(index, searcher, Answerer(searcher, scorer))
 
 
 class EngineHolder:

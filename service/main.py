@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from indexer.settings import Settings, get_settings
 from service.engine import Engine, EngineHolder, load_engine
-from service.page_assets import STATIC_DIR
+from service.page_assets import STATIC_PACKAGE
 from service.routes import admin, documents, glossary, health, page, search, tasks
 from service.security import SecurityMiddleware
 from service.validation import InvalidInput
@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.slots = asyncio.Semaphore(settings.max_concurrent_searches)
     for module in (health, search, documents, tasks, glossary, admin, page):
         app.include_router(module.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", StaticFiles(packages=[STATIC_PACKAGE]), name="static")
     app.add_exception_handler(InvalidInput, _invalid_input)
     app.add_exception_handler(RequestValidationError, _validation_error)
     if settings.cors_origins:

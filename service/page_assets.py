@@ -1,9 +1,12 @@
-"""Where the page's templates and static files live."""
+"""Where the page's templates and static files live: package data of ``service``."""
 
-from pathlib import Path
-
+import jinja2
 from fastapi.templating import Jinja2Templates
 
-HERE = Path(__file__).parent
-STATIC_DIR = HERE / "static"
-TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+TEMPLATES = Jinja2Templates(
+    env=jinja2.Environment(
+        loader=jinja2.PackageLoader("service", "templates"),
+        autoescape=jinja2.select_autoescape(),
+    )
+)
+STATIC_PACKAGE = ("service", "static")

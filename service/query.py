@@ -3,17 +3,17 @@ the anchors (names, acronyms, numbers), untranslated words and counted thing of 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+
+import numpy as np
 
 from indexer.clean import fold
 from indexer.glossary import Glossary, TermTranslator
 from indexer.lexical import find_anchors, function_words
+from indexer.resources import package_json
 
-DATA = Path(__file__).parent / "data"
 TASK_ID = re.compile(r"(?<![\d.])(\d{1,2}\.\d{1,2})(?![\d.])")
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # "how many victims were…", "combien de permis…": the words naming what is counted
@@ -35,6 +35,7 @@ class Query:
     anchors: list[str] = field(default_factory=list)  # names, acronyms, numbers; French codes
     untranslated: str = ""  # the words that neither the terms nor the glossary translate
     counted: str = ""  # for "how many X": X, with its French for an English question
+    vector: np.ndarray | None = field(default=None, repr=False)  # (dim,) once embedded
 
     @property
     def coverage_text(self) -> str:
@@ -63,7 +64,7 @@ class Query:
 
 @cache
 def _intents() -> dict[str, list[str]]:
-    data = json.loads((DATA / "intents.json").read_text(encoding="utf-8"))
+    data = package_json("service", "data/intents.json")
     return {k: [fold(w) for w in v] for k, v in data.items() if k != "comment"}
 
 

@@ -43,12 +43,28 @@ class AskRequest(BaseModel):
     k: int = Field(5, description="number of citations, 1 to 50")
 
 
+class AnswerSpan(BaseModel):
+    citation: int = Field(description="1-based index into citations")
+    text: str = Field(description="the answer span, verbatim from that citation's text")
+    start: int = Field(description="offset of the span in the citation's text")
+    end: int
+    sentence_start: int = Field(description="offsets of the quoted sentence(s) in that text")
+    sentence_end: int
+
+
 class AskResponse(BaseModel):
     question: str
     language: Language
     answer: str
     answered: bool
     citations: list[Passage]
+    short_answer: str | None = Field(
+        None, description="the answer in a few words, in the question's language"
+    )
+    confidence: float = Field(0.0, description="0-1; under the tuned threshold, no answer")
+    answer_span: AnswerSpan | None = Field(
+        None, description="where the answer sits in the cited passage, to highlight it"
+    )
 
 
 class Health(BaseModel):

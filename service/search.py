@@ -74,9 +74,19 @@ class Searcher:
         self.embedder = embedder
         self.settings = settings
         self.known_tasks = {task.id for _, task in index.tasks}
+        self._rows = {p.id: i for i, p in enumerate(index.passages)}
 
     def analyse(self, text: str) -> Query:
         return analyse(text, self.index.glossary, self.index.terms, self.known_tasks)
+
+    def idf(self, tokens: list[str]) -> dict[str, float]:
+        """Inverse document frequency of each token in the passages (BM25's)."""
+        return self.index.lexical.idf(tokens)
+
+    def sentence_vectors(self, passage: Passage) -> np.ndarray:
+        """The stored vectors of ``passage``'s sentences (``indexer.sentences.split_sentences``
+        order): (n_sentences, dim) float32, unit rows."""
+        return self.index.sentences.of_passage(self._rows[passage.id])
 
     def search(self, text: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
         return self.batch_search([text], k, filters)[0][1]
@@ -87,6 +97,8 @@ class Searcher:
         """Search several queries with one embedding call."""
         queries = [self.analyse(t) for t in texts]
         vectors = self.embedder.embed_queries([q.dense_text for q in queries])
+        for query, vector in zip(queries, vectors, strict=True):
+            query.vector = vector
         return [
             (q, self._search_one(q, v, k, filters)) for q, v in zip(queries, vectors, strict=True)
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -29,14 +30,21 @@ def embedder() -> Embedder:
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings for an index of the real corpus in a temporary directory.
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary embedding cache, seeded from the project's .cache when there is one, so a
+    run embeds nothing already embedded and never writes into the repository."""
+    directory = tmp_path_factory.mktemp("cache") / ".cache"
+    if (ROOT / ".cache").is_dir():
+        shutil.copytree(ROOT / ".cache", directory)
+    return directory
 
-    The embedding cache lives in the project's .cache so repeated runs embed nothing new.
-    """
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Settings:
+    """Settings for an index of the real corpus in a temporary directory."""
     index_dir = tmp_path_factory.mktemp("index-root") / "index"
     return Settings(
-        corpus_dir=CORPUS, index_dir=index_dir, cache_dir=ROOT / ".cache", reload_token="test-token"
+        corpus_dir=CORPUS, index_dir=index_dir, cache_dir=cache_dir, reload_token="test-token"
     )
 
 

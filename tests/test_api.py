@@ -150,7 +150,7 @@ def test_ask_factoid_in_english_cites_the_figure(client: TestClient) -> None:
     assert body["answered"] is True and body["language"] == "en"
     assert "34 permis" in body["answer"]
     assert any("34 permis" in c["text"] for c in body["citations"])
-    assert "French text" in body["answer"]
+    assert body["answer"].startswith("34 — from the report (French)")
 
 
 def test_ask_factoid_in_french(client: TestClient) -> None:

@@ -7,20 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from indexer.glossary import DEFAULT_PATH, Glossary, GlossaryError, default_glossary
-from indexer.terms import DEFAULT_TERMS_PATH, TermTranslator
+from indexer.glossary import Glossary, GlossaryError
+from indexer.terms import TermTranslator
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 @pytest.fixture(scope="module")
 def glossary() -> Glossary:
-    return Glossary.load(DEFAULT_PATH)
+    return Glossary.load(CORPUS / "glossary.json")
 
 
 @pytest.fixture(scope="module")
 def translator() -> TermTranslator:
-    return TermTranslator.load(DEFAULT_TERMS_PATH)
+    return TermTranslator.load(CORPUS / "terms_en_fr.json")
 
 
 @pytest.mark.parametrize(
@@ -127,10 +127,6 @@ def test_corpus_acronyms_are_covered(glossary: Glossary) -> None:
                  "CCP", "CFRP", "TI", "CAS", "MADD", "LGBTQ", "UNICEF"]:  # fmt: skip
         assert glossary.get(code) is not None, code
     assert glossary.get("UCIJG").note  # uncertain expansion is flagged
-
-
-def test_default_glossary_is_cached() -> None:
-    assert default_glossary() is default_glossary()
 
 
 def write(tmp_path: Path, data: object) -> Path:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from indexer.glossary import default_glossary
+from indexer.glossary import Glossary
 from indexer.models import Task
 from indexer.table import HEADER, AnnexParseError, find_annex_span, parse_annex_table
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+GLOSSARY = Glossary.load(CORPUS / "glossary.json")
 REPORT = CORPUS / "plan-action-national-rapport-2014-2015.md"
 TASK_IDS = [
     "1.11", "1.12", "1.13",
@@ -31,7 +32,7 @@ def tasks(file_lines: list[str]) -> dict[str, Task]:
     span = find_annex_span(file_lines)
     assert span is not None
     start, end = span
-    return {t.id: t for t in parse_annex_table(file_lines[start - 1 : end], start)}
+    return {t.id: t for t in parse_annex_table(file_lines[start - 1 : end], start, GLOSSARY)}
 
 
 def deliverable(task: Task, prefix: str):
@@ -167,7 +168,7 @@ def test_line_spans(tasks: dict[str, Task], file_lines: list[str]) -> None:
 
 
 def test_codes_exist_in_glossary(tasks: dict[str, Task]) -> None:
-    glossary = default_glossary()
+    glossary = GLOSSARY
     for task in tasks.values():
         for code in task.organisations:
             entry = glossary.get(code)
@@ -177,14 +178,14 @@ def test_codes_exist_in_glossary(tasks: dict[str, Task]) -> None:
 def test_deliverable_before_task_is_an_error() -> None:
     lines = ["PRÉVENTION", "Objectif 1.1 : Texte.", "\tUn produit\tDébut : 2012-2013\tContinu\tSP"]
     with pytest.raises(AnnexParseError, match="line 12: deliverable row before any task"):
-        parse_annex_table(lines, 10)
+        parse_annex_table(lines, 10, GLOSSARY)
 
 
 def test_other_structural_errors() -> None:
     head = ["PRÉVENTION", "Objectif 1.1 : Texte."]
     with pytest.raises(AnnexParseError, match="line 3: 6 cells"):
-        parse_annex_table([*head, "1.11 T\tP\t2012-2013\tContinu\tSP\tX"], 1)
+        parse_annex_table([*head, "1.11 T\tP\t2012-2013\tContinu\tSP\tX"], 1, GLOSSARY)
     with pytest.raises(AnnexParseError, match="before objective 1.2"):
-        parse_annex_table([*head, "1.21 T\tP\t2012-2013\tContinu\tSP"], 1)
+        parse_annex_table([*head, "1.21 T\tP\t2012-2013\tContinu\tSP"], 1, GLOSSARY)
     with pytest.raises(AnnexParseError, match="no known organisation"):
-        parse_annex_table([*head, "1.11 T\tP\t2012-2013\tContinu\tXYZ"], 1)
+        parse_annex_table([*head, "1.11 T\tP\t2012-2013\tContinu\tXYZ"], 1, GLOSSARY)

@@ -1,9 +1,10 @@
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from service.deps import EngineDep, SettingsDep, SlotDep
-from service.schemas import AskRequest, AskResponse, SearchResponse, hit_to_passage
+from service.schemas import AnswerSpan, AskRequest, AskResponse, SearchResponse, hit_to_passage
 from service.search import Filters
 from service.validation import InvalidInput, check_k, clean_user_text
 
@@ -48,6 +49,9 @@ def ask(body: AskRequest, engine: EngineDep, settings: SettingsDep, _slot: SlotD
         answer=answer.text,
         answered=answer.answered,
         citations=[hit_to_passage(h, titles, query.language) for h in answer.citations],
+        short_answer=answer.short_answer,
+        confidence=round(answer.confidence, 4),
+        answer_span=AnswerSpan(**asdict(answer.span)) if answer.span else None,
     )
 
 

@@ -1,0 +1,207 @@
+"""Fit the answer scorer and choose its abstention threshold, on the dev split only.
+
+Every sentence candidate of every dev question (``service.answers.candidates``) is a row;
+its label says whether answering with it would be right: the rendered answer holds every
+answer term and its passage holds the evidence. Rows of unanswerable questions are all
+wrong. A logistic regression (scikit-learn, features standardised, each question weighing
+the same) gives the confidence; the threshold comes from the risk-coverage curve of
+out-of-fold confidences (5 folds grouped by question) for the stated target: at most
+``TARGET_UNANSWERED`` of the unanswerable dev questions answered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from eval.metrics import answer_correct
+from eval.qrels import derive_qrels
+from eval.questions import Question
+from service.answers.candidates import FEATURES
+from service.engine import Engine
+
+TARGET_UNANSWERED = 0.05  # share of unanswerable dev questions answered, at most
+C = 1.0  # inverse regularisation strength of the logistic regression
+FOLDS = 5
+K = 5  # citations of an answer, as /ask
+
+
+@dataclass
+class Example:
+    """One dev question: its candidate rows, or a fixed answer from the Annex A records."""
+
+    qid: str
+    language: str
+    category: str
+    answerable: bool
+    features: np.ndarray  # (n_candidates, n_features) float32; (0, n) for record answers
+    labels: np.ndarray  # (n_candidates,) bool
+    record_correct: bool | None = None  # answered from records: right or not; else None
+
+
+def collect(engine: Engine, questions: list[Question], texts: dict[str, str]) -> list[Example]:
+    """Candidates and labels of ``questions`` (dev only: the caller filters)."""
+    answerer = engine.answerer
+    qrels = derive_qrels(questions, engine.index.passages, texts)
+    results = engine.searcher.batch_search([q.question for q in questions], 10)
+    examples = []
+    for q, (query, hits) in zip(questions, results, strict=True):
+        relevant = qrels.get(q.id, {})
+        empty = np.zeros((0, len(FEATURES)), dtype=np.float32)
+        records = answerer._records(query, hits, K)
+        if records is not None:
+            right = q.answerable and answer_correct(True, records.text, q.answer_terms)
+            examples.append(
+                Example(q.id, q.language, q.category, q.answerable, empty, np.zeros(0, bool), right)
+            )
+            continue
+        question, found, _ = answerer.scored(query, hits)
+        labels = np.asarray(
+            [
+                q.answerable
+                and c.hit.passage.id in relevant
+                and answer_correct(True, answerer.render(c, question, 1).text, q.answer_terms)
+                for c in found
+            ],
+            dtype=bool,
+        )
+        features = np.stack([c.features for c in found]) if found else empty
+        examples.append(Example(q.id, q.language, q.category, q.answerable, features, labels))
+    return examples
+
+
+def fit(examples: list[Example], c: float = C) -> dict[str, list[float] | float]:
+    """Standardisation and logistic regression over every candidate row."""
+    rows = [e for e in examples if len(e.features)]
+    x = np.concatenate([e.features for e in rows]).astype(np.float64)
+    y = np.concatenate([e.labels for e in rows])
+    weight = np.concatenate([np.full(len(e.features), 1.0 / len(e.features)) for e in rows])
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=2000)
+    model.fit((x - mean) / scale, y, sample_weight=weight * len(rows))
+    return {
+        "mean": mean.tolist(),
+        "scale": scale.tolist(),
+        "coef": model.coef_[0].tolist(),
+        "intercept": float(model.intercept_[0]),
+    }
+
+
+def confidence(params: dict, features: np.ndarray) -> np.ndarray:
+    """(n, n_features) -> (n,) confidences of a model from ``fit``."""
+    z = (features - np.asarray(params["mean"])) / np.asarray(params["scale"])
+    return 1.0 / (1.0 + np.exp(-(z @ np.asarray(params["coef"]) + params["intercept"])))
+
+
+@dataclass(frozen=True)
+class Point:
+    """One question on the risk-coverage curve: its best candidate's confidence and whether
+    answering with that candidate would be right."""
+
+    qid: str
+    answerable: bool
+    confidence: float
+    correct: bool
+
+
+def points(examples: list[Example], params_of) -> list[Point]:
+    """``params_of(example)`` gives the model that scores ``example`` (out-of-fold or not)."""
+    result = []
+    for e in examples:
+        if e.record_correct is not None:
+            result.append(Point(e.qid, e.answerable, 1.0, e.record_correct))
+        elif not len(e.features):
+            result.append(Point(e.qid, e.answerable, 0.0, False))
+        else:
+            scores = confidence(params_of(e), e.features)
+            best = int(np.argmax(scores))
+            result.append(Point(e.qid, e.answerable, float(scores[best]), bool(e.labels[best])))
+    return result
+
+
+def out_of_fold(examples: list[Example], c: float = C, folds: int = FOLDS) -> list[Point]:
+    """Each question scored by a model fitted without it (folds grouped by question)."""
+    fitted: dict[str, dict] = {}
+    ids = np.asarray([e.qid for e in examples])
+    for train, test in GroupKFold(n_splits=folds).split(ids, groups=ids):
+        params = fit([examples[i] for i in train], c)
+        fitted.update({ids[i]: params for i in test})
+    return points(examples, lambda e: fitted[e.qid])
+
+
+def curve(pts: list[Point]) -> list[dict[str, float]]:
+    """The risk-coverage curve: for each distinct confidence as threshold, the share of
+    answerable questions answered (coverage), the accuracy of those answers, the accuracy
+    over all answerable questions and the share of unanswerable questions answered."""
+    answerable = [p for p in pts if p.answerable]
+    unanswerable = [p for p in pts if not p.answerable]
+    rows = []
+    for tau in sorted({p.confidence for p in pts} | {0.0, 1.0}):
+        given = [p for p in answerable if p.confidence >= tau]
+        right = sum(p.correct for p in given)
+        rows.append(
+            {
+                "threshold": tau,
+                "coverage": len(given) / max(len(answerable), 1),
+                "selective_accuracy": right / len(given) if given else 1.0,
+                "accuracy": right / max(len(answerable), 1),
+                "unanswerable_answered": (
+                    sum(p.confidence >= tau for p in unanswerable) / max(len(unanswerable), 1)
+                ),
+            }
+        )
+    return rows
+
+
+def choose(rows: list[dict[str, float]], target: float = TARGET_UNANSWERED) -> dict[str, float]:
+    """The row of best accuracy whose unanswerable share is within ``target`` (of equal
+    accuracy, the highest threshold), its threshold moved halfway down to the next lower
+    confidence: the same dev questions are answered, with a margin on both sides."""
+    allowed = [r for r in rows if r["unanswerable_answered"] <= target + 1e-9]
+    best = max(r["accuracy"] for r in allowed)
+    chosen = max((r for r in allowed if r["accuracy"] == best), key=lambda r: r["threshold"])
+    lower = max((r["threshold"] for r in rows if r["threshold"] < chosen["threshold"]), default=0)
+    return {**chosen, "threshold": (chosen["threshold"] + lower) / 2}
+
+
+def tune(engine: Engine, questions: list[Question], texts: dict[str, str]) -> dict[str, Any]:
+    """The answer model file's content, from the dev questions among ``questions``."""
+    dev = [q for q in questions if q.split == "dev"]
+    return model(collect(engine, dev, texts))
+
+
+def model(examples: list[Example]) -> dict[str, Any]:
+    """Fit, choose the threshold, and describe both (the answer model file)."""
+    rows = curve(out_of_fold(examples))
+    chosen = choose(rows)
+    params = fit(examples)
+    final = points(examples, lambda e: params)
+    answered = [p for p in final if p.confidence >= chosen["threshold"]]
+    return {
+        "comment": "written by `python -m eval.tune` (eval/tune/answers.py): logistic model of "
+        "service/answers/candidates.py FEATURES, fitted on the dev split; do not edit by hand",
+        "features": list(FEATURES),
+        **params,
+        "threshold": round(chosen["threshold"], 6),
+        "target": f"at most {TARGET_UNANSWERED:.0%} of unanswerable dev questions answered "
+        "(risk-coverage curve of out-of-fold confidences)",
+        "dev_out_of_fold": {k: round(v, 4) for k, v in chosen.items()},
+        "dev_in_sample": {
+            "accuracy": round(
+                sum(p.correct for p in answered if p.answerable)
+                / max(sum(p.answerable for p in final), 1),
+                4,
+            ),
+            "unanswerable_answered": sum(not p.answerable for p in answered),
+        },
+        "questions": {
+            "dev": len(examples),
+            "unanswerable": sum(not e.answerable for e in examples),
+        },
+        "curve": [{k: round(v, 4) for k, v in r.items()} for r in rows],
+    }

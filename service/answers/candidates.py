@@ -1,0 +1,292 @@
+"""Answer candidates: every sentence, and every pair of consecutive sentences, of the top
+passages, with the features the scorer weighs.
+
+The question is embedded once (by the search); each sentence's vector is the one the index
+stored for the sentence channel, so a candidate costs no encoder pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import numpy as np
+
+from indexer.clean import fold
+from indexer.glossary import Glossary
+from indexer.lexical import tokenize
+from indexer.models import Passage
+from indexer.sentences import split_sentences
+from service.answers.spans import Span, find_spans
+from service.query import Query
+from service.search import Hit, Searcher
+
+DEPTH = 8  # passages read for candidates (at least the top 5 the issue asks for)
+NUMBER = re.compile(r"\d+(?:[ ,.]\d{3})*")
+WORD = re.compile(r"[\w'’-]+")
+MONEY = re.compile(
+    r"\b(?:montant|somme|cout\w*|finance\w*|verse\w*|dollars?|budget|how much|amount|cost\w*|"
+    r"fund\w*|spen[dt]|paid|pay|give|gave|money)\b"
+)
+REQUIRED = ("number", "date", "person")  # no such span, no answer from the sentence
+TYPED = ("number", "date", "person", "organisation", "place")
+FEATURES = (
+    "sim",  # e5 cosine question <-> sentence (stored sentence vector)
+    "sim_gap",  # sim minus the best sim among the question's candidates
+    "inv_rank",  # 1 / passage rank
+    "fused_rel",  # passage fused score / the first passage's
+    "dense_top",  # best passage cosine of the question (how close the corpus is at all)
+    "coverage",  # IDF share of the question's French words in the sentence
+    "heading_cov",  # ... in its section heading
+    "passage_cov",  # ... in its whole passage
+    "span",  # holds a span of the expected type that the question does not give
+    "typed_span",  # span, for a question expecting a typed answer
+    "typed_missing",  # a typed question, and no such span
+    "qnum_missing",  # a number of the question (a year, an amount) missing from the sentence
+    "qnum_missing_passage",  # ... and from its whole passage
+    "anchors_passage",  # share of the question's names/acronyms found in the passage
+    "anchors_sentence",  # ... in the sentence
+    "novel",  # words of the sentence the question does not have (new information), / 10
+    "counted",  # "how many X": X is in the sentence
+    "counted_span",  # ... right after one of its numbers ("34 permis")
+    "unit_match",  # an amount of money is asked and a span is in dollars (1 otherwise)
+    "pair",  # two sentences
+    "length",  # characters / 400, at most 1.5
+    "english",
+    "keyword",
+)
+
+
+@dataclass
+class Question:
+    """What the candidates are compared with: the analysed query and its derived parts."""
+
+    query: Query
+    kind: str  # expected answer type
+    keyword: bool
+    wanted: dict[str, float]  # French tokens -> idf (English: French of terms + anchors)
+    numbers: set[str]
+    anchors: list[str]  # folded
+    counted: set[str]
+    money: bool  # an amount of money is asked
+
+
+@dataclass
+class Candidate:
+    rank: int  # 0-based position of its passage in the hits
+    hit: Hit
+    text: str  # the sentence(s) as in the passage text
+    start: int  # offsets in hit.passage.text; -1 when the text differs (Annex index text)
+    end: int
+    sim: float
+    pair: bool = False
+    spans: list[Span] = field(default_factory=list)  # of the expected type, not in the question
+    features: np.ndarray | None = None  # (len(FEATURES),) float32
+    tokens: frozenset[str] = frozenset()
+
+
+def question_of(query: Query, kind: str, keyword: bool, searcher: Searcher) -> Question:
+    """The question's French words (an English one: the French of its terms, its anchors and
+    its organisations, never its untranslated words) with their idf."""
+    words = (
+        " ".join([*query.anchors, *query.expansions])
+        if query.language == "en"
+        else " ".join([query.text, *query.expansions])
+    )
+    tokens = list(dict.fromkeys(tokenize(words)))
+    return Question(
+        query,
+        kind,
+        keyword,
+        searcher.idf(tokens),
+        set(NUMBER.findall(query.text)),
+        [fold(a) for a in query.anchors if not a[0].isdigit()],
+        set(tokenize(query.counted)),
+        kind == "number" and MONEY.search(fold(query.text)) is not None,
+    )
+
+
+def candidates(question: Question, hits: list[Hit], searcher: Searcher) -> list[Candidate]:
+    """Candidates of the first ``DEPTH`` hits with their features; empty without a vector."""
+    vector = question.query.vector
+    if vector is None or not hits:
+        return []
+    found: list[Candidate] = []
+    for rank, hit in enumerate(hits[:DEPTH]):
+        found += _passage_candidates(rank, hit, vector, question, searcher)
+    if question.kind in REQUIRED:
+        found = [c for c in found if c.spans]
+    _featurise(question, hits, found)
+    return found
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int  # offset in the passage text, -1 when not found there (Annex index text)
+    tokens: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the candidates need of one passage, computed once per passage (cached)."""
+
+    sentences: tuple[Sentence, ...]
+    heading_tokens: frozenset[str]
+    tokens: frozenset[str]  # of the passage and its breadcrumb
+    folded: str
+    numbers: frozenset[str]
+
+
+_READINGS: dict[tuple[str, str], Reading] = {}
+MAX_READINGS = 4096
+
+
+def read(passage: Passage) -> Reading:
+    """The sentences of ``passage`` (``split_sentences``: the order of its stored vectors),
+    read once per passage text."""
+    key = (passage.id, passage.indexed_text)
+    reading = _READINGS.get(key)
+    if reading is None:
+        if len(_READINGS) >= MAX_READINGS:
+            _READINGS.clear()
+        reading = _READINGS[key] = _read(passage)
+    return reading
+
+
+def _read(passage: Passage) -> Reading:
+    title = passage.section_path[-1] if passage.section_path else ""
+    sentences, cursor = [], 0
+    for unit in split_sentences(passage):
+        text = unit[len(title) + 2 :] if title and unit.startswith(f"{title}: ") else unit
+        start = passage.text.find(text, cursor)
+        cursor = start + len(text) if start >= 0 else cursor
+        sentences.append(Sentence(text, start, frozenset(tokenize(text))))
+    context = passage.text + " " + " ".join(passage.section_path)
+    return Reading(
+        tuple(sentences),
+        frozenset(tokenize(title)),
+        frozenset(tokenize(context)),
+        fold(context),
+        frozenset(NUMBER.findall(context)),
+    )
+
+
+@lru_cache(maxsize=16384)
+def _spans(text: str, kind: str, glossary: Glossary) -> tuple[Span, ...]:
+    return tuple(find_spans(text, kind, glossary))
+
+
+def _passage_candidates(
+    rank: int, hit: Hit, vector: np.ndarray, question: Question, searcher: Searcher
+) -> list[Candidate]:
+    passage = hit.passage
+    reading = read(passage)
+    vectors = searcher.sentence_vectors(passage)
+    if len(vectors) != len(reading.sentences):
+        return []
+    glossary = searcher.index.glossary
+    spans = [
+        [s for s in _spans(x.text, question.kind, glossary) if _new(s, question)]
+        for x in reading.sentences
+    ]
+    sims = vectors @ vector
+    result = [
+        Candidate(rank, hit, x.text, x.start, x.start + len(x.text) if x.start >= 0 else -1,
+                  float(sim), False, spans[i], tokens=x.tokens)
+        for i, (x, sim) in enumerate(zip(reading.sentences, sims, strict=True))
+    ]  # fmt: skip
+    for i in range(len(reading.sentences) - 1):
+        a, b = reading.sentences[i], reading.sentences[i + 1]
+        pair = vectors[i] + vectors[i + 1]
+        sim = float(pair @ vector / (np.linalg.norm(pair) or 1.0))
+        located = a.start >= 0 and b.start >= 0
+        text = passage.text[a.start : b.start + len(b.text)] if located else f"{a.text} {b.text}"
+        shift = (b.start - a.start) if located else len(a.text) + 1
+        moved = [replace(s, start=s.start + shift, end=s.end + shift) for s in spans[i + 1]]
+        start, end = (a.start, a.start + len(text)) if located else (-1, -1)
+        result.append(
+            Candidate(rank, hit, text, start, end, sim, True, spans[i] + moved,
+                      tokens=a.tokens | b.tokens)
+        )  # fmt: skip
+    return result
+
+
+def _new(span: Span, question: Question) -> bool:
+    """A span the question does not already give (its own year, its organisation), and in
+    dollars when an amount of money is asked."""
+    if question.money and "$" not in span.unit:
+        return False
+    text = fold(span.text)
+    asked = fold(question.query.text)
+    if span.kind == "organisation":
+        return span.value not in question.query.organisations and text not in asked
+    return text not in asked and not (set(NUMBER.findall(span.text)) & question.numbers)
+
+
+def _share(wanted: dict[str, float], tokens: set[str]) -> float:
+    total = sum(wanted.values())
+    return sum(w for t, w in wanted.items() if t in tokens) / total if total else 0.0
+
+
+def _featurise(question: Question, hits: list[Hit], found: list[Candidate]) -> None:
+    best_sim = max(c.sim for c in found) if found else 0.0
+    top_score = hits[0].score or 1.0
+    dense_top = max((h.dense_score or 0.0) for h in hits[:DEPTH])
+    typed = question.kind in TYPED
+    anchors = question.anchors
+    question_tokens = set(question.wanted) | set(tokenize(question.query.text))
+    for c in found:
+        reading = read(c.hit.passage)
+        numbers = set(NUMBER.findall(c.text))
+        values = {
+            "sim": c.sim,
+            "sim_gap": c.sim - best_sim,
+            "inv_rank": 1.0 / (c.rank + 1),
+            "fused_rel": c.hit.score / top_score,
+            "dense_top": dense_top,
+            "coverage": _share(question.wanted, c.tokens),
+            "heading_cov": _share(question.wanted, reading.heading_tokens),
+            "passage_cov": _share(question.wanted, reading.tokens),
+            "span": float(bool(c.spans)),
+            "typed_span": float(typed and bool(c.spans)),
+            "typed_missing": float(typed and not c.spans),
+            "qnum_missing": float(bool(question.numbers - numbers)),
+            "qnum_missing_passage": float(bool(question.numbers - reading.numbers)),
+            "anchors_passage": (
+                sum(a in reading.folded for a in anchors) / len(anchors) if anchors else 1.0
+            ),
+            "anchors_sentence": (
+                sum(a in fold(c.text) for a in anchors) / len(anchors) if anchors else 1.0
+            ),
+            "novel": min(len(c.tokens - question_tokens) / 10, 1.5),
+            "counted": float(not question.counted or bool(question.counted & c.tokens)),
+            "counted_span": float(
+                not question.counted
+                or any(
+                    question.counted & set(tokenize(c.text[s.end : s.end + 40])) for s in c.spans
+                )
+            ),
+            "unit_match": float(not question.money or any("$" in s.unit for s in c.spans)),
+            "pair": float(c.pair),
+            "length": min(len(c.text) / 400, 1.5),
+            "english": float(question.query.language == "en"),
+            "keyword": float(question.keyword),
+        }
+        c.features = np.asarray([values[f] for f in FEATURES], dtype=np.float32)
+
+
+def best_span(candidate: Candidate, question: Question) -> Span | None:
+    """The span of ``candidate`` nearest the question's words in the sentence (the number
+    beside "permis" rather than another one)."""
+    if not candidate.spans:
+        return None
+    positions = [
+        m.start()
+        for m in WORD.finditer(candidate.text)
+        if set(tokenize(m.group())) & (set(question.wanted) | question.counted)
+    ]
+    if not positions:
+        return candidate.spans[0]
+    return min(candidate.spans, key=lambda s: min(abs(s.start - p) for p in positions))
