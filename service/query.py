@@ -71,10 +71,11 @@ def _intents() -> dict[str, list[str]]:
 def detect_language(text: str, english_terms: int = 0) -> str:
     """Return "en" when English function words outnumber French ones, else "fr".
 
-    ``english_terms`` (English domain phrases found in the text) decides a tie, so keyword
-    queries such as "labour officials training" count as English.
+    Acronyms are not function words ("UN" is no French article). ``english_terms`` (English
+    domain phrases found in the text) decides a tie, so keyword queries such as "labour
+    officials training" count as English.
     """
-    words = [fold(w) for w in WORD.findall(text)]
+    words = [fold(w) for w in WORD.findall(text) if len(w) < 2 or not w.isupper()]
     fr_words, en_words = function_words()
     fr = sum(w in fr_words for w in words) + 2 * len(FRENCH_MARKS.findall(text))
     en = sum(w in en_words for w in words)

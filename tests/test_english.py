@@ -89,3 +89,20 @@ def test_a_zero_weight_turns_the_english_ranking_off(
     monkeypatch.setattr(engine.searcher.settings, "english_weight", 0.0)
     hits = engine.searcher.search("Which tasks is the RCMP responsible for?", k=10)
     assert all(h.english_rank is None for h in hits)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("UN crime prevention congress", "en"),  # "UN" is an acronym, not the French "un"
+        ("UN human trafficking protocol", "en"),
+        ("RCMP youth strategy", "en"),
+        ("CBSA training officers", "en"),
+        ("ONU protocole traite", "fr"),
+        ("CANAFE blanchiment", "fr"),
+        ("GRC stratégie jeunesse", "fr"),
+        ("PST 2014", "fr"),  # acronyms and numbers alone: the reports' language
+    ],
+)
+def test_short_keyword_queries_get_their_language(engine: Engine, text: str, language: str) -> None:
+    assert engine.searcher.analyse(text).language == language
