@@ -6,14 +6,15 @@ PIP    := $(PY) -m pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
+EVAL_STAMP := $(VENV)/.installed-eval
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: serve test index eval bench lint format browser clean help
+.PHONY: serve test index eval eval-gate tune bench lint format browser axe clean help
 
 help:
 	@echo "make serve   build the index if missing or stale, serve http://$(HOST):$(PORT)"
 	@echo "make test    lint, unit/integration/browser tests, eval gate"
-	@echo "make index | eval | bench | lint | format | clean"
+	@echo "make index | eval | tune | bench | lint | format | clean"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +24,16 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PIP) install --quiet -e .
 	touch $@
 
+# eval, tune and bench: ranx, matplotlib, psutil, httpx (no torch, no browser)
+$(EVAL_STAMP): $(STAMP)
+	$(PIP) install --quiet -e '.[eval]'
+	touch $@
+
 # torch first, pinned: the local CPU wheel; unpinned, pip would pull several GB of CUDA.
 $(TEST_STAMP): $(STAMP)
 	$(PIP) install --quiet torch==2.13.0
 	$(PIP) install --quiet -e '.[test,st]'
-	touch $@
+	touch $(EVAL_STAMP) $@
 
 index: $(STAMP)
 	$(PY) -m indexer ensure
@@ -43,6 +49,14 @@ browser:
 	  else echo "note: Chromium missing; browser tests skipped (install: apt-get install -y chromium)"; fi; \
 	fi
 
+# axe-core for the accessibility tests: an npm package in .cache/npm (nothing committed).
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	@if command -v npm >/dev/null; then \
+	  npm install --prefix .cache/npm --no-audit --no-fund --silent axe-core@4; \
+	else echo "note: npm missing; accessibility tests skipped (install: apt-get install -y npm)"; fi
+
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -51,17 +65,23 @@ format: $(TEST_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: $(TEST_STAMP) browser lint
+test: $(TEST_STAMP) browser axe lint
 	$(VENV)/bin/pytest -q
 	$(MAKE) --no-print-directory eval-gate
 
-eval-gate: index
-	$(PY) -m eval --split test --systems full --gate
+# CI gates on the dev split; the held-out test split is reported by `make eval` only.
+eval-gate: $(EVAL_STAMP) index
+	$(PY) -m eval --split dev --systems full --gate
 
-eval: index
-	$(PY) -m eval --split all --report eval/report.md --json eval/out/results.json --chart eval/results.png
+eval: $(EVAL_STAMP) index
+	$(PY) -m eval --split all --report eval/report.md --json eval/out/results.json \
+	  --chart eval/results.png
 
-bench: index
+# re-runs every search over settings on the dev split and rewrites indexer/data/tuned.json
+tune: $(EVAL_STAMP) index
+	$(PY) -m eval.tune
+
+bench: $(EVAL_STAMP) index
 	$(PY) -m bench --out bench/results.md
 
 clean:

@@ -12,6 +12,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from indexer.errors import SETUP_ERRORS
+
 from . import build, scale, service_bench
 from .stats import table
 
@@ -20,6 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except SETUP_ERRORS as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     sections = [_header(args), _machine()]
     if args.only != "scale":

@@ -44,7 +44,6 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from indexer.lexical import tokenize
 from indexer.settings import Settings
 from indexer.stores import (
     HNSW_EF_CONSTRUCTION,
@@ -55,6 +54,7 @@ from indexer.stores import (
     SentenceStore,
     SparseStore,
 )
+from indexer.text import tokenize
 
 from .stats import num, percentile_ms, table
 

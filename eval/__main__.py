@@ -4,8 +4,9 @@
                    [--json out.json] [--report eval/report.md] [--chart eval/results.png]
                    [--systems peer,bm25,dense,full] [--gate]
 
-Prints the Markdown tables. ``--gate`` checks the full system's test-split numbers against
-``eval/thresholds.toml``: exit 1 with the list of failures, 0 with "eval gate passed".
+Prints the Markdown tables, dev and test side by side (test: held out). ``--gate`` checks
+the full system's dev-split numbers against ``eval/thresholds.toml``: exit 1 with the list
+of failures, 0 with "eval gate passed".
 Exit 2 on a usage or setup problem (missing index, unreachable service, bad file).
 """
 
@@ -18,27 +19,23 @@ from pathlib import Path
 from typing import Any
 
 from eval import gate
+from eval.charts import chart
 from eval.qrels import QrelsError
 from eval.questions import QUESTIONS_FILE, QuestionError, load_questions, select
 from eval.remote import RemoteError
-from eval.report import chart, evidence_section, render, tables
+from eval.report import evidence_section, render, tables
 from eval.run import SYSTEMS, run_eval
 from eval.summary import summarise
-from indexer.embed import EmbedderError
-from indexer.load import CorpusError
+from indexer.errors import SETUP_ERRORS as INDEXER_SETUP_ERRORS
 from indexer.settings import Settings
-from indexer.store import IndexError_
 
 SETUP_ERRORS = (
-    IndexError_,
-    EmbedderError,
-    CorpusError,
+    *INDEXER_SETUP_ERRORS,
     QuestionError,
     QrelsError,
     RemoteError,
     gate.GateError,
-    OSError,
-    ValueError,
+    OSError,  # an unreadable questions file, an unwritable report path
 )
 
 
@@ -75,8 +72,10 @@ def systems_of(text: str, need_full: bool) -> tuple[str, ...]:
 def evaluate(args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
     """Run everything; returns the results and the question ids evaluated."""
     thresholds = gate.load_thresholds(args.thresholds) if args.gate else {}
-    if args.gate and args.split == "dev":
-        raise gate.GateError("--gate checks the test split: use --split test or --split all")
+    if args.gate and args.split not in (gate.GATE_SPLIT, "all"):
+        raise gate.GateError(
+            f"--gate checks the {gate.GATE_SPLIT} split: use --split {gate.GATE_SPLIT} or all"
+        )
     settings = Settings(**({"index_dir": args.index_dir} if args.index_dir else {}))
     questions = select(load_questions(args.questions), args.split)
     names = systems_of(args.systems, args.gate)
@@ -114,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     if failures is None:
         return 0
     if failures:
-        print("eval gate FAILED (full system, test split):", file=sys.stderr)
+        print(f"eval gate FAILED (full system, {gate.GATE_SPLIT} split):", file=sys.stderr)
         for failure in failures:
             print(f"  - {failure}", file=sys.stderr)
         return 1

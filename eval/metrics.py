@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ranx import Qrels, Run, evaluate
 
 from eval.questions import Question
-from indexer.clean import fold
+from indexer.text import fold
 
 RETRIEVAL_METRICS = {
     "hit@1": "hit_rate@1",

@@ -6,7 +6,7 @@ A passage is relevant to a question when, for one of its evidence quotes,
 * its source line span ``[line_start, line_end]`` contains the quote's line (the 1-based
   line of the raw corpus file where the quote occurs), and
 * it holds most of the quote's words: at least :data:`MIN_RECALL` of the quote's tokens
-  (``indexer.lexical.tokenize``: folded, stemmed, stop words removed) occur in the passage.
+  (``indexer.text.tokenize``: folded, stemmed, stop words removed) occur in the passage.
 
 Any system whose passages carry line spans in the raw files can be judged this way.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from eval.questions import Question
-from indexer.lexical import tokenize
+from indexer.text import tokenize
 
 MIN_RECALL = 0.6
 Qrels = dict[str, dict[str, int]]

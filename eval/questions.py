@@ -2,10 +2,15 @@
 
 One JSON object per line::
 
-    {"id": "q001", "split": "test", "language": "fr", "category": "fact",
-     "question": "...", "answerable": true,
+    {"id": "q001", "split": "dev", "written": "with-system", "language": "fr",
+     "category": "fact", "answer_type": "number", "question": "...", "answerable": true,
      "evidence": [{"doc_id": "...", "quote": "verbatim line fragment of the raw file"}],
      "answer_terms": ["34", "GRC|RCMP"]}
+
+``written`` is the provenance: "with-system" (written while the system was built and run on
+it) or "blind" (written from the reports alone, before the system saw it). The test split
+holds blind questions only. ``answer_type`` (what kind of answer is expected) is required for
+an answerable question and allowed for an unanswerable one.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from typing import Any
 QUESTIONS_FILE = Path(__file__).parent / "questions.jsonl"
 SPLITS = ("dev", "test")
 LANGUAGES = ("fr", "en")
-FIELDS = {"id", "split", "language", "category", "question", "answerable", "evidence"}
-FIELDS_ALL = FIELDS | {"answer_terms"}
+WRITTEN = ("with-system", "blind")
+ANSWER_TYPES = ("number", "date", "person", "organisation", "place", "list", "description")
+FIELDS = {"id", "split", "written", "language", "category", "question", "answerable", "evidence"}
+FIELDS_ALL = FIELDS | {"answer_terms", "answer_type"}
 
 
 class QuestionError(ValueError):
@@ -44,6 +51,8 @@ class Question:
     answerable: bool
     evidence: tuple[Evidence, ...]
     answer_terms: tuple[str, ...]  # each must appear in the answer; "a|b" = a or b
+    written: str = "with-system"  # "with-system" | "blind"
+    answer_type: str | None = None  # one of ANSWER_TYPES; None for some unanswerable ones
 
 
 def load_questions(path: Path = QUESTIONS_FILE) -> list[Question]:
@@ -76,6 +85,18 @@ def _parse(line: str, where: str) -> Question:
         raise QuestionError(f"{where}: expected an object with fields {sorted(FIELDS_ALL)}")
     _expect(data["split"] in SPLITS, where, f"split must be one of {SPLITS}")
     _expect(data["language"] in LANGUAGES, where, f"language must be one of {LANGUAGES}")
+    _expect(data["written"] in WRITTEN, where, f"written must be one of {WRITTEN}")
+    _expect(
+        data["split"] != "test" or data["written"] == "blind",
+        where,
+        "a test-split question must be blind (written from the reports alone)",
+    )
+    answer_type = data.get("answer_type")
+    _expect(
+        answer_type in ANSWER_TYPES or (answer_type is None and not data["answerable"]),
+        where,
+        f"answer_type must be one of {ANSWER_TYPES} (required when answerable)",
+    )
     _expect(_text(data["question"]) and _text(data["id"]), where, "empty id or question")
     _expect(isinstance(data["answerable"], bool), where, "answerable must be true or false")
     evidence = tuple(_evidence(item, where) for item in _list(data["evidence"], where))
@@ -92,6 +113,8 @@ def _parse(line: str, where: str) -> Question:
         answerable=data["answerable"],
         evidence=evidence,
         answer_terms=terms,
+        written=data["written"],
+        answer_type=answer_type,
     )
 
 

@@ -1,8 +1,11 @@
-"""Render evaluation results as Markdown tables (paper style) and an optional bar chart."""
+"""Render evaluation results as Markdown tables (paper style); charts are in ``eval.charts``.
+
+Dev and test stand side by side; the test split is labelled held out: it is written blind
+and never tuned on (``python -m eval.tune`` and the CI gate read dev only).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from eval import summary as S
@@ -15,6 +18,8 @@ SYSTEM_LABELS = {
     "dense": "dense only",
     "full": "full (hybrid)",
 }
+SPLIT_LABELS = {"dev": "dev", "test": "test (held out)"}
+SIDE_METRICS = ("hit@1", "hit@5", "MRR@10", "nDCG@10", "n")
 ANSWER_COLUMNS = {
     "answer_accuracy": "answer acc.",
     "citation_correctness": "citation corr.",
@@ -47,6 +52,40 @@ def retrieval_table(means: dict[str, dict[str, Any]]) -> str:
     return table(["system", *RETRIEVAL_METRICS, "n"], rows)
 
 
+def split_label(split: str) -> str:
+    return SPLIT_LABELS.get(split, split)
+
+
+def side_by_side_table(results: dict[str, Any], qids: list[str]) -> str:
+    """Systems × (dev metrics | test metrics): the headline table."""
+    by_split = S.retrieval_by(results, qids, "split")
+    splits = list(by_split)
+    header = ["system"] + [f"{split_label(sp)} {m}" for sp in splits for m in SIDE_METRICS]
+    rows = [
+        [SYSTEM_LABELS.get(name, name)]
+        + [by_split[sp].get(name, {}).get(m) for sp in splits for m in SIDE_METRICS]
+        for name in results["systems"]
+    ]
+    return table(header, rows)
+
+
+def accuracy_by_table(results: dict[str, Any], qids: list[str], fields: tuple[str, ...]) -> str:
+    """Answer accuracy (answerable questions) per value of each field, per split."""
+    answerable = [q for q in qids if results["questions"][q]["answerable"]]
+    splits = S.values_of(results, "split", answerable)
+    rows = []
+    for field in fields:
+        for value in S.values_of(results, field, answerable):
+            group = S.in_group(results, answerable, field, value)
+            cells: list[Any] = [f"{field} = {value}"]
+            for split in splits:
+                part = S.in_group(results, group, "split", split)
+                cells += [S.answers(results, part)["answer_accuracy"], len(part)]
+            rows.append(cells)
+    header = ["questions"] + [c for sp in splits for c in (f"{split_label(sp)} acc.", "n")]
+    return table(header, rows)
+
+
 def category_table(by_category: dict[str, dict[str, dict[str, Any]]]) -> str:
     """hit@5 per category: full vs peer (answerable categories only)."""
     rows = []
@@ -66,19 +105,25 @@ def answer_table(results: dict[str, Any], qids: list[str]) -> str:
     for field in ("split", "language", "category"):
         if field == "split" and len(S.values_of(results, field, qids)) < 2:
             continue
-        groups += [(f"{field} = {v}", m) for v, m in S.answers_by(results, qids, field).items()]
+        groups += [
+            (split_label(v) if field == "split" else f"{field} = {v}", m)
+            for v, m in S.answers_by(results, qids, field).items()
+        ]
     rows = [[label, *(means[k] for k in ANSWER_COLUMNS)] for label, means in groups]
     return table(["questions", *ANSWER_COLUMNS.values()], rows)
 
 
 def tables(results: dict[str, Any], qids: list[str]) -> str:
     """Every table (what ``python -m eval`` prints)."""
-    overall = retrieval_table(S.retrieval(results, qids))
-    parts = [f"## Retrieval, overall (answerable questions)\n\n{overall}"]
+    parts = []
     splits = S.values_of(results, "split", qids)
     if len(splits) > 1:
-        for split, means in S.retrieval_by(results, qids, "split").items():
-            parts.append(f"## Retrieval, {split} split\n\n{retrieval_table(means)}")
+        side = side_by_side_table(results, qids)
+        parts.append(f"## Retrieval, dev and test side by side (answerable questions)\n\n{side}")
+    for split, means in S.retrieval_by(results, qids, "split").items():
+        parts.append(f"## Retrieval, {split_label(split)} split\n\n{retrieval_table(means)}")
+    overall = retrieval_table(S.retrieval(results, qids))
+    parts.append(f"## Retrieval, all questions together\n\n{overall}")
     for language, means in S.retrieval_by(results, qids, "language").items():
         parts.append(f"## Retrieval, {language} questions\n\n{retrieval_table(means)}")
     if {"full", "peer"} & set(results["systems"]):
@@ -86,6 +131,8 @@ def tables(results: dict[str, Any], qids: list[str]) -> str:
         parts.append(f"## hit@5 by category: full vs peer\n\n{category_table(by_category)}")
     if results["answers"]:
         parts.append(f"## Answers (full system, /ask k=5)\n\n{answer_table(results, qids)}")
+        by = accuracy_by_table(results, qids, ("answer_type", "language"))
+        parts.append(f"## Answer accuracy by expected answer type and by language\n\n{by}")
     return "\n\n".join(parts) + "\n"
 
 
@@ -116,7 +163,8 @@ def failures_section(results: dict[str, Any], qids: list[str]) -> str:
         info, why = f["info"], [w for w in ("missed", "wrong") if f[w]]
         what = " + ".join({"missed": "hit@5 miss", "wrong": "wrong answer"}[w] for w in why)
         lines.append(
-            f"- **{f['id']}** ({info['split']}, {info['language']}, {info['category']}; "
+            f"- **{f['id']}** ({split_label(info['split'])}, {info['language']}, "
+            f"{info['category']}; "
             f"{what}): {info['question']}"
         )
         top = f["top"]
@@ -165,31 +213,3 @@ def render(results: dict[str, Any], qids: list[str], title: str) -> str:
     ]
     body = [part for part in body if part]
     return "\n".join(head) + "\n\n" + "\n\n".join(body) + "\n"
-
-
-def chart(results: dict[str, Any], qids: list[str], path: Path) -> None:
-    """Grouped bars of hit@1, hit@5 and MRR@10 per system, for all / fr / en questions."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    groups = {"all": S.retrieval(results, qids), **S.retrieval_by(results, qids, "language")}
-    systems = list(results["systems"])
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True)
-    width = 0.8 / max(len(systems), 1)
-    for ax, metric in zip(axes, ("hit@1", "hit@5", "MRR@10"), strict=True):
-        for i, name in enumerate(systems):
-            values = [groups[g][name].get(metric) or 0.0 for g in groups]
-            ax.bar([x + i * width for x in range(len(groups))], values, width, label=name)
-        ax.set_xticks(
-            [x + width * (len(systems) - 1) / 2 for x in range(len(groups))], list(groups)
-        )
-        ax.set_title(metric)
-        ax.set_ylim(0, 1)
-        ax.grid(axis="y", alpha=0.3)
-    axes[0].legend(loc="lower left", fontsize=8)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)

@@ -18,9 +18,23 @@ def question_ids(results: dict[str, Any], **where: Any) -> list[str]:
     ]
 
 
+NONE = "–"  # the group of questions without a value (an unanswerable one's answer_type)
+
+
+def value_of(results: dict[str, Any], qid: str, field: str) -> str:
+    """The question's ``field`` as a group label (``NONE`` when it has no value)."""
+    value = results["questions"][qid].get(field)
+    return NONE if value is None else str(value)
+
+
 def values_of(results: dict[str, Any], field: str, qids: list[str]) -> list[str]:
     """The distinct values of ``field`` among ``qids``, sorted."""
-    return sorted({results["questions"][q][field] for q in qids})
+    return sorted({value_of(results, q, field) for q in qids})
+
+
+def in_group(results: dict[str, Any], qids: list[str], field: str, value: str) -> list[str]:
+    """The ``qids`` whose ``field`` is ``value``."""
+    return [q for q in qids if value_of(results, q, field) == value]
 
 
 def retrieval(results: dict[str, Any], qids: list[str]) -> dict[str, Means]:
@@ -33,7 +47,7 @@ def retrieval_by(
 ) -> dict[str, dict[str, Means]]:
     """``{value of field: {system: means}}``, e.g. by "language" or "category"."""
     return {
-        value: retrieval(results, [q for q in qids if results["questions"][q][field] == value])
+        value: retrieval(results, in_group(results, qids, field, value))
         for value in values_of(results, field, qids)
     }
 
@@ -50,7 +64,7 @@ def answers(results: dict[str, Any], qids: list[str]) -> dict[str, float | int |
 
 def answers_by(results: dict[str, Any], qids: list[str], field: str) -> dict[str, dict]:
     return {
-        value: answers(results, [q for q in qids if results["questions"][q][field] == value])
+        value: answers(results, in_group(results, qids, field, value))
         for value in values_of(results, field, qids)
     }
 
@@ -69,6 +83,7 @@ def summarise(results: dict[str, Any], qids: list[str] | None = None) -> dict[st
         summary["answers_by_split"] = answers_by(results, qids, "split")
         summary["answers_by_language"] = answers_by(results, qids, "language")
         summary["answers_by_category"] = answers_by(results, qids, "category")
+        summary["answers_by_answer_type"] = answers_by(results, qids, "answer_type")
     return summary
 
 

@@ -22,9 +22,9 @@ from eval.qrels import line_of
 from eval.questions import Question
 from indexer.cache import EmbeddingCache
 from indexer.embed import Embedder
-from indexer.lexical import tokenize
 from indexer.models import Document, Passage
 from indexer.stores import DenseStore
+from indexer.text import tokenize
 from service.engine import Engine
 
 K = 10

@@ -8,11 +8,12 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from indexer.embed import EmbedderError, make_embedder
+from indexer.embed import make_embedder
+from indexer.errors import SETUP_ERRORS
 from indexer.ingest import ingest
 from indexer.load import CorpusError
 from indexer.settings import Settings, load_settings
-from indexer.store import IndexError_, build_index, is_stale
+from indexer.store import build_index, is_stale
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(**overrides)
         return args.func(settings, args)
-    except (CorpusError, EmbedderError, IndexError_, ValueError) as exc:
+    except SETUP_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -7,8 +7,10 @@ One ``.npz`` file per embedder holds ``keys`` (n,) str and ``vectors`` (n, dim) 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import numpy as np
 from tqdm import tqdm
 
 BATCH = 16
+log = logging.getLogger(__name__)
 
 
 class EmbeddingCache:
@@ -25,11 +28,22 @@ class EmbeddingCache:
         self._vectors: dict[str, np.ndarray] = self._read()
 
     def _read(self) -> dict[str, np.ndarray]:
+        """The cached vectors; an unreadable file or a non-finite vector is reported and left
+        out, so its texts are embedded again."""
+        if not self.path.exists():
+            return {}
         try:
             with np.load(self.path, allow_pickle=False) as data:
-                return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
-        except (OSError, KeyError, ValueError):
-            return {}  # no cache yet, or an unreadable one: it is only a cache
+                vectors = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+            log.warning("embedding cache %s is unreadable (%s): embedding again", self.path, exc)
+            return {}
+        bad = [key for key, vector in vectors.items() if not np.isfinite(vector).all()]
+        if bad:
+            log.warning(
+                "embedding cache %s: %d corrupt vectors, embedding again", self.path, len(bad)
+            )
+        return {key: vector for key, vector in vectors.items() if key not in set(bad)}
 
     def embed(
         self,

@@ -15,7 +15,7 @@ from functools import partial
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from indexer.glossary import Glossary
+from indexer.lexicon import Glossary
 from indexer.models import Block, Deliverable, Passage, Section, Task
 from indexer.structure import Structure
 
@@ -126,6 +126,12 @@ def _citing_section(structure: Structure, note: Block) -> Section | None:
     return None
 
 
+def task_passage_id(doc_id: str, task_id: str, part: int | str) -> str:
+    """Id of a task's passage: its overview (``part`` = OVERVIEW) or its ``part``-th (1-based)
+    deliverable."""
+    return f"{doc_id}:tache-{task_id}:{part}"
+
+
 def task_passages(structure: Structure, tasks: list[Task], glossary: Glossary) -> list[Passage]:
     """Per Annex A task, an overview (``tache-{id}:apercu``) then one passage per deliverable."""
     objectives = {s.number: s for s in structure.sections if s.title.startswith("Objectif")}
@@ -143,7 +149,7 @@ def task_passages(structure: Structure, tasks: list[Task], glossary: Glossary) -
         )
         passages.append(
             task_passage(
-                id=f"{structure.doc.id}:tache-{task.id}:{OVERVIEW}",
+                id=task_passage_id(structure.doc.id, task.id, OVERVIEW),
                 kind="task-overview",
                 text=render_task(task, glossary, english=True),
                 index_text=render_task(task, glossary, english=False),
@@ -155,7 +161,7 @@ def task_passages(structure: Structure, tasks: list[Task], glossary: Glossary) -
         for n, deliverable in enumerate(task.deliverables, start=1):
             passages.append(
                 task_passage(
-                    id=f"{structure.doc.id}:tache-{task.id}:{n}",
+                    id=task_passage_id(structure.doc.id, task.id, n),
                     kind="task",
                     text=render_deliverable(task, deliverable, glossary, english=True),
                     index_text=render_deliverable(task, deliverable, glossary, english=False),
@@ -170,7 +176,9 @@ def task_passages(structure: Structure, tasks: list[Task], glossary: Glossary) -
 def render_task(task: Task, glossary: Glossary, english: bool) -> str:
     """A whole task in a few lines: title, who is responsible, then each deliverable.
     ``english`` adds the English names of the organisations."""
-    orgs = "; ".join(_org(code, glossary, english) for code in task.organisations)
+    orgs = "; ".join(
+        glossary.display(code, "fr+en" if english else "fr") for code in task.organisations
+    )
     lines = [
         f"Tâche {task.id} : {task.title}",
         f"Responsables : {orgs or 'non précisé'}",
@@ -190,7 +198,10 @@ def render_deliverable(
     ``english`` adds the English names of the organisations."""
     new = "NOUVEAU : " if deliverable.new else ""
     codes = deliverable.organisations
-    orgs = "; ".join(_org(code, glossary, english) for code in codes) or "non précisé"
+    orgs = (
+        "; ".join(glossary.display(code, "fr+en" if english else "fr") for code in codes)
+        or "non précisé"
+    )
     inherited = (
         " (même responsable que le produit précédent)"
         if deliverable.organisations_inherited
@@ -205,16 +216,6 @@ def render_deliverable(
             f"Responsable{inherited} : {orgs}",
         ]
     )
-
-
-def _org(code: str, glossary: Glossary, english: bool) -> str:
-    entry = glossary.get(code)
-    if entry is None:
-        return code
-    if not english:
-        return f"{code} ({entry.name_fr})"
-    english_name = f"{entry.name_en}, {entry.code_en}" if entry.code_en else entry.name_en
-    return f"{code} ({entry.name_fr} / {english_name})"
 
 
 def _passage(

@@ -1,4 +1,4 @@
-"""Text cleaning for the two corpus layouts: OCR repair, reflow, markdown stripping, folding.
+"""Text cleaning for the two corpus layouts: OCR repair, reflow, markdown stripping.
 
 Every OCR repair is a named :class:`Rule` in :data:`OCR_RULES`, applied in order. Each rule
 fires only where the context makes the fix certain, so correct French passes through
@@ -8,13 +8,13 @@ unchanged. Word-level fixes live in ``data/ocr_words.json`` rather than in code.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, NamedTuple
 
 from indexer.resources import package_json
+from indexer.text import detect_language
 
 APOS = "['’]"
 VOWEL = "[aeiouyhàâäéèêëîïôöùûüœAEIOUYHÀÂÄÉÈÊËÎÏÔÖÙÛÜŒ]"
@@ -122,16 +122,6 @@ OCR_RULES: list[Rule] = [
     Rule("ou_to_where", re.compile(_OU), r"\1 où "),
 ]
 
-_EN_WORDS = frozenset("the and of to is are for with this that from by be was were it".split())
-_FR_WORDS = frozenset("le la les des du de et est une un pour dans que qui sur au aux en".split())
-
-
-def looks_english(text: str) -> bool:
-    """True when ``text`` reads as English (more English than French function words)."""
-    words = re.findall(r"\w+", text.lower())
-    english = sum(w in _EN_WORDS for w in words)
-    return english >= 2 and english > sum(w in _FR_WORDS for w in words)
-
 
 def _apply(rule: Rule, text: str, stats: Counter[str] | None) -> str:
     def repl(match: re.Match[str]) -> str:
@@ -149,7 +139,7 @@ def clean_ocr(text: str, *, stats: Counter[str] | None = None) -> str:
     Rules are applied in :data:`OCR_RULES` order until nothing changes; ``stats`` (if given)
     counts the replacements each rule makes.
     """
-    if looks_english(text):
+    if detect_language(text) == "en":
         return text
     for _ in range(10):
         previous = text
@@ -267,10 +257,3 @@ def split_bullet(text: str) -> tuple[bool, str]:
     """
     match = _BULLET.match(text)
     return (True, text[match.end() :]) if match else (False, text)
-
-
-def fold(text: str) -> str:
-    """Lowercase, accent-free form of ``text`` for matching (``Œuvre`` → ``oeuvre``)."""
-    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()

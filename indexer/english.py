@@ -12,7 +12,7 @@ already knows about its text:
 * its anchors: names, acronyms and numbers, which read the same in both languages.
 
 An English question is searched against this field with English stemming
-(:func:`indexer.lexical.tokenize_english`).
+(:func:`indexer.text.tokenize_english`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from indexer.glossary import Glossary
-from indexer.lexical import find_anchors, tokenize
-from indexer.terms import TermTranslator
+from indexer.lexicon import Glossary, TermTranslator
+from indexer.text import find_anchors, tokenize
 
 ORGANISATION_KINDS = frozenset({"organisation", "program"})
 

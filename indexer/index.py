@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from indexer.glossary import Glossary, GlossaryError
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE
+from indexer.lexicon import Glossary, GlossaryError, TermTranslator
 from indexer.models import Deliverable, Passage, Task
 from indexer.store import IndexCorruptError, read_manifest, verify
 from indexer.stores import DenseStore, LexicalStore, SentenceStore, SparseStore
-from indexer.terms import TermTranslator
 
 
 @dataclass
@@ -36,6 +36,21 @@ class Index:
     @property
     def built_at(self) -> str:
         return self.manifest["built_at"]
+
+    @cached_property
+    def document_map(self) -> dict[str, dict[str, Any]]:
+        """``documents`` by id."""
+        return {d["id"]: d for d in self.documents}
+
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        """The French title of each document, by id."""
+        return {d["id"]: d["title"] for d in self.documents}
+
+    @cached_property
+    def passage_rows(self) -> dict[str, int]:
+        """The row of each passage in ``passages``, by passage id."""
+        return {p.id: row for row, p in enumerate(self.passages)}
 
 
 def load_index(index_dir: Path, embedder_id: str) -> Index:

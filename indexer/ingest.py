@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.chunk import build_passages
-from indexer.glossary import Glossary
+from indexer.lexicon import Glossary, TermTranslator
 from indexer.load import load_collection
 from indexer.models import Document, Passage, Task
 from indexer.structure import Structure, parse_structure
 from indexer.table import parse_annex_table
-from indexer.terms import TermTranslator
 
 GLOSSARY_FILE = "glossary.json"
 TERMS_FILE = "terms_en_fr.json"

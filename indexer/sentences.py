@@ -7,23 +7,17 @@ is prefixed with the passage's section title, which tells the model what it is a
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from indexer.models import Passage
-
-# A sentence ends at . ! ? ; or : before a capital, a quote or a list mark, or at a line break.
-SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÀ-Ý«\-–•*])|\n+")
-MIN_CHARS = 20  # shorter pieces ("- 2012-2013", "Tâche 1.11 :") say too little to embed
+from indexer.text import split_sentences as sentences_of
 
 
 def split_sentences(passage: Passage) -> list[str]:
     """The sentences of ``passage`` (its index text), each ``"<section title>: <sentence>"``;
-    a passage with no sentence of ``MIN_CHARS`` is one unit of its whole text."""
+    a passage with no sentence long enough is one unit of its whole text."""
     body = passage.indexed_text
-    pieces = [s.strip() for s in SENTENCE_END.split(body)]
-    sentences = [s for s in pieces if len(s) >= MIN_CHARS] or [body.strip()]
+    sentences = sentences_of(body) or [body.strip()]
     title = passage.section_path[-1] if passage.section_path else ""
     return [f"{title}: {s}" if title else s for s in sentences]
 

@@ -39,12 +39,12 @@ from indexer.cache import EmbeddingCache
 from indexer.embed import Embedder, SparseEncoder
 from indexer.english import EnglishField
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE, Collection, ingest
-from indexer.lexical import tokenize_english_many
 from indexer.load import load_collection
 from indexer.models import Passage
 from indexer.sentences import sentence_units
 from indexer.settings import Settings
 from indexer.stores import DenseStore, LexicalStore, SentenceStore, SparseStore
+from indexer.text import tokenize_english_many
 
 # 2: task overview passages, index_text; 3: sentence and sparse stores; 4: sparse.npz holds
 # the posting lists alone (a scipy CSC matrix); 5: bm25_en, the English field

@@ -15,7 +15,7 @@ import faiss
 import numpy as np
 from scipy import sparse
 
-from indexer.lexical import tokenize_many
+from indexer.text import tokenize_many
 
 # HNSW graph above ``Settings.hnsw_threshold`` passages; bench/scale.py measures the choice.
 HNSW_M = 32  # links per vector and layer (2 * M on the bottom layer)
@@ -214,7 +214,7 @@ class SparseStore:
 
 class LexicalStore:
     """BM25 (Lucene variant) over tokenised texts, saved in the directory ``name``: the
-    French passages (``bm25``, tokens of ``indexer.lexical.tokenize``) or their English
+    French passages (``bm25``, tokens of ``indexer.text.tokenize``) or their English
     field (``bm25_en``, ``tokenize_english``)."""
 
     DIR = "bm25"

@@ -14,7 +14,7 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
-from indexer.glossary import Glossary
+from indexer.lexicon import Glossary
 from indexer.models import Deliverable, Task
 
 HEADER = ("Tâche", "Produit livrable", "Calendrier", "État", "Responsable")

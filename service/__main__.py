@@ -8,9 +8,8 @@ from pathlib import Path
 
 import uvicorn
 
-from indexer.embed import EmbedderError
+from indexer.errors import SETUP_ERRORS
 from indexer.settings import load_settings
-from indexer.store import IndexError_
 from service.engine import load_engine
 from service.main import create_app
 
@@ -25,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(**overrides)
         engine = load_engine(settings)
-    except (IndexError_, EmbedderError, ValueError) as exc:
+    except SETUP_ERRORS as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     app = create_app(settings, engine)

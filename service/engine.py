@@ -21,7 +21,7 @@ class Engine:
 
     @property
     def titles(self) -> dict[str, str]:
-        return {d["id"]: d["title"] for d in self.index.documents}
+        return self.index.titles
 
 
 def load_engine(

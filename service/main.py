@@ -14,7 +14,18 @@ from fastapi.staticfiles import StaticFiles
 from indexer.settings import Settings, get_settings
 from service.engine import Engine, EngineHolder, load_engine
 from service.page_assets import STATIC_PACKAGE
-from service.routes import admin, documents, glossary, health, page, search, tasks
+from service.routes import (
+    admin,
+    document_view,
+    documents,
+    export,
+    glossary,
+    health,
+    page,
+    search,
+    tasks,
+    tasks_view,
+)
 from service.security import SecurityMiddleware
 from service.validation import InvalidInput
 
@@ -31,7 +42,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.holder = EngineHolder(settings, engine)
     app.state.slots = asyncio.Semaphore(settings.max_concurrent_searches)
-    for module in (health, search, documents, tasks, glossary, admin, page):
+    # /tasks/view before /tasks/{task_id}, /search.csv beside /search
+    routers = (health, export, search, documents, tasks_view, tasks, glossary, admin)
+    for module in (*routers, page, document_view):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(packages=[STATIC_PACKAGE]), name="static")
     app.add_exception_handler(InvalidInput, _invalid_input)

@@ -9,16 +9,13 @@ from functools import cache
 
 import numpy as np
 
-from indexer.clean import fold
-from indexer.glossary import Glossary, TermTranslator
-from indexer.lexical import find_anchors, function_words
+from indexer.lexicon import Glossary, TermTranslator
 from indexer.resources import package_json
+from indexer.text import detect_language, find_anchors, fold
 
 TASK_ID = re.compile(r"(?<![\d.])(\d{1,2}\.\d{1,2})(?![\d.])")
-WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # "how many victims were…", "combien de permis…": the words naming what is counted
 COUNTED = re.compile(r"\b(?:how many|combien (?:de |d'))\s*((?:[^\W\d_][\w'-]*\s*){1,4})", re.I)
-FRENCH_MARKS = re.compile(r"[àâçéèêëîïôùûüœ]", re.IGNORECASE)
 
 
 @dataclass
@@ -68,18 +65,10 @@ def _intents() -> dict[str, list[str]]:
     return {k: [fold(w) for w in v] for k, v in data.items() if k != "comment"}
 
 
-def detect_language(text: str, english_terms: int = 0) -> str:
-    """Return "en" when English function words outnumber French ones, else "fr".
-
-    Acronyms are not function words ("UN" is no French article). ``english_terms`` (English
-    domain phrases found in the text) decides a tie, so keyword queries such as "labour
-    officials training" count as English.
-    """
-    words = [fold(w) for w in WORD.findall(text) if len(w) < 2 or not w.isupper()]
-    fr_words, en_words = function_words()
-    fr = sum(w in fr_words for w in words) + 2 * len(FRENCH_MARKS.findall(text))
-    en = sum(w in en_words for w in words)
-    return "en" if en > fr or (en == fr and english_terms > 0) else "fr"
+def query_language(text: str, terms: TermTranslator) -> str:
+    """The language of a question: :func:`detect_language`, the English domain phrases of
+    ``terms`` deciding a tie (the API and the page both use this)."""
+    return detect_language(text, len(terms.translate(text)))
 
 
 def detect_intents(text: str) -> set[str]:

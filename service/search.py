@@ -21,9 +21,10 @@ import numpy as np
 
 from indexer.embed import Embedder
 from indexer.index import Index
-from indexer.lexical import tokenize, tokenize_english
 from indexer.models import Passage
 from indexer.settings import Settings
+from indexer.text import tokenize, tokenize_english
+from service.annex import Annex
 from service.query import Query, analyse
 
 TASK_BOOST = 1.0  # above any fused score: a named task comes first
@@ -39,13 +40,18 @@ class Filters:
     section: str | None = None  # section key prefix, e.g. "3-1" or "partie-ii"
     task: str | None = None
     org: str | None = None  # glossary code or any name that resolves to one
+    status: str | None = None  # deliverable status key: "En suspens", "Terminé", ...
+    kind: str | None = None  # passage kind: "text", "footnote", "task", "task-overview"
 
-    def accepts(self, passage: Passage) -> bool:
+    def accepts(self, passage: Passage, status: str | None = None) -> bool:
+        """Whether ``passage`` (whose deliverable has the status key ``status``) passes."""
         return (
             (self.doc is None or passage.doc_id == self.doc)
             and (self.section is None or passage.section_key.startswith(self.section))
             and (self.task is None or passage.task_id == self.task)
             and (self.org is None or self.org in passage.organisations)
+            and (self.status is None or status == self.status)
+            and (self.kind is None or passage.kind == self.kind)
         )
 
 
@@ -75,6 +81,7 @@ class Searcher:
         self.settings = settings
         self.known_tasks = {task.id for _, task in index.tasks}
         self._rows = {p.id: i for i, p in enumerate(index.passages)}
+        self.annex = Annex(index)
 
     def analyse(self, text: str) -> Query:
         return analyse(text, self.index.glossary, self.index.terms, self.known_tasks)
@@ -132,10 +139,13 @@ class Searcher:
         for hit in hits.values():
             hit.score = self._fuse(hit, query)
         ranked = sorted(
-            (h for h in hits.values() if filters is None or filters.accepts(h.passage)),
+            (h for h in hits.values() if filters is None or self._accepts(filters, h.passage)),
             key=lambda h: -h.score,
         )
         return ranked[:k]
+
+    def _accepts(self, filters: Filters, passage: Passage) -> bool:
+        return filters.accepts(passage, self.annex.status_of.get(passage.id))
 
     def _sentence_ranking(self, query: Query, vector: np.ndarray, depth: int) -> np.ndarray:
         """Passage rows by their best sentence, best first; none at weight 0."""

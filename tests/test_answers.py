@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from eval.tune.answers import Point, choose, curve
-from indexer.glossary import Glossary
+from indexer.lexicon import Glossary
 from service.answers.render import number, short_answer, status
 from service.answers.spans import find_spans
 from service.answers.types import expected_type, is_keyword_query

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from indexer.ingest import Collection, ingest
-from indexer.lexical import tokenize
 from indexer.models import Passage, Section
 from indexer.store import search_text
+from indexer.text import tokenize
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 MIN_SOURCE_COVERAGE = 0.9

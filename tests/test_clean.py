@@ -15,7 +15,6 @@ from indexer.clean import (
     clean_markdown,
     clean_ocr,
     clean_paragraph,
-    fold,
     reflow,
     split_bullet,
     strip_markdown,
@@ -568,14 +567,6 @@ def test_clean_paragraph_dispatch() -> None:
 )
 def test_split_bullet(text: str, expected: tuple[bool, str]) -> None:
     assert split_bullet(text) == expected
-
-
-# --- fold ----------------------------------------------------------------------------------
-
-
-def test_fold() -> None:
-    assert fold("Mise en Œuvre À L'ÉCHELLE") == "mise en oeuvre a l'echelle"
-    assert fold("cæcum, problème, garçons") == "caecum, probleme, garcons"
 
 
 # --- properties ----------------------------------------------------------------------------

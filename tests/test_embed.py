@@ -93,6 +93,28 @@ def test_cache_reuses_vectors(tmp_path: Path, embedder: Embedder) -> None:
     np.testing.assert_array_equal(second, first[[1, 0, 1]])
 
 
+def test_corrupt_cache_is_reported_and_embedded_again(
+    tmp_path: Path, embedder: Embedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = EmbeddingCache(tmp_path, embedder.id)
+    first, _ = cache.embed(PASSAGES, embedder.embed_passages, progress=False)
+    with np.load(cache.path) as data:
+        keys, vectors = data["keys"], data["vectors"].copy()
+    vectors[0, 0] = np.nan
+    np.savez(cache.path, keys=keys, vectors=vectors)
+    again, new = EmbeddingCache(tmp_path, embedder.id).embed(
+        PASSAGES, embedder.embed_passages, progress=False
+    )
+    assert len(new) == 1 and "1 corrupt vectors" in caplog.text
+    np.testing.assert_allclose(again, first, atol=1e-6)
+    cache.path.write_bytes(b"not a zip file")
+    caplog.clear()
+    _, new = EmbeddingCache(tmp_path, embedder.id).embed(
+        PASSAGES, embedder.embed_passages, progress=False
+    )
+    assert len(new) == 2 and "unreadable" in caplog.text
+
+
 # --- sentence-transformers backend (optional extra) -------------------------------------
 
 

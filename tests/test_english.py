@@ -9,8 +9,8 @@ import pytest
 from indexer.english import EnglishField
 from indexer.index import Index
 from indexer.ingest import Collection, ingest
-from indexer.lexical import tokenize_english
 from indexer.store import english_texts, search_text
+from indexer.text import tokenize_english
 from service.engine import Engine
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

@@ -117,11 +117,22 @@ def test_answer_correct_needs_every_term_and_an_answer() -> None:
 
 
 def _question(
-    qid: str, answerable: bool, terms: tuple[str, ...] = (), split: str = "test"
+    qid: str, answerable: bool, terms: tuple[str, ...] = (), split: str = "dev"
 ) -> Question:
     evidence = (Evidence("doc", "trois permis ont été délivrés"),) if answerable else ()
     category = "fact" if answerable else "unanswerable"
-    return Question(qid, split, "fr", category, f"question {qid}?", answerable, evidence, terms)
+    return Question(
+        qid,
+        split,
+        "fr",
+        category,
+        f"question {qid}?",
+        answerable,
+        evidence,
+        terms,
+        written="blind" if split == "test" else "with-system",
+        answer_type="number" if answerable else None,
+    )
 
 
 def test_answer_summary_abstention_precision_recall() -> None:
@@ -245,16 +256,47 @@ def test_question_loading(tmp_path: Path) -> None:
         load_questions(bad)
 
 
+LINE = (
+    '{{"id": "q1", "split": "{split}", "written": "{written}", "language": "fr", '
+    '"category": "fact", {extra}"question": "?", "answerable": true, '
+    '"evidence": [{{"doc_id": "d", "quote": "q"}}], "answer_terms": ["34"]}}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("split", "written", "extra", "error"),
+    [
+        ("test", "with-system", '"answer_type": "number", ', "must be blind"),
+        ("dev", "by-hand", '"answer_type": "number", ', "written must be one of"),
+        ("dev", "blind", "", "answer_type must be one of"),
+        ("dev", "blind", '"answer_type": "amount", ', "answer_type must be one of"),
+    ],
+)
+def test_question_provenance_and_answer_type_are_checked(
+    tmp_path: Path, split: str, written: str, extra: str, error: str
+) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text(LINE.format(split=split, written=written, extra=extra), encoding="utf-8")
+    with pytest.raises(QuestionError, match=error):
+        load_questions(path)
+    good = LINE.format(split="test", written="blind", extra='"answer_type": "number", ')
+    path.write_text(good, encoding="utf-8")
+    assert load_questions(path)[0].written == "blind"
+
+
 def _results() -> dict:
     """A tiny results dict shaped like ``eval.run.run_eval`` output."""
     questions = [
         _question("a1", True, ("34",)),
         _question("a2", True, ("35",)),
         _question("u1", False),
+        _question("t1", False, split="test"),  # held out: never in the gate
     ]
     info = {
         q.id: {
             "split": q.split,
+            "written": q.written,
+            "answer_type": q.answer_type,
             "language": q.language,
             "category": q.category,
             "answerable": q.answerable,
@@ -276,6 +318,7 @@ def _results() -> dict:
             "a1": {"id": "p1", "text": "34 permis", "relevant": True},
             "a2": {"id": "p9", "text": "autre", "relevant": False},
             "u1": None,
+            "t1": None,
         },
     }
     answers = {
@@ -303,6 +346,14 @@ def _results() -> dict:
             "citation_ok": None,
             "citations": [],
         },
+        "t1": {
+            "text": "aussi inventé",
+            "answered": True,
+            "answerable": False,
+            "correct": False,
+            "citation_ok": None,
+            "citations": [],
+        },
     }
     return {
         "questions": info,
@@ -314,7 +365,7 @@ def _results() -> dict:
     }
 
 
-def test_gate_lists_every_failure() -> None:
+def test_gate_lists_every_failure_on_the_dev_split_only() -> None:
     results = _results()
     thresholds = {
         "hit_at_5": 0.9,
@@ -343,8 +394,20 @@ def test_report_renders_tables_and_failures() -> None:
     text = render(results, qids, "Evaluation")
     assert "| full (hybrid) | 0.500 | 0.500 |" in text
     assert "answer acc." in tables(results, qids)
-    assert [f["id"] for f in failures(results, qids)] == ["a2", "u1"]
+    assert [f["id"] for f in failures(results, qids)] == ["a2", "u1", "t1"]
     assert "**a2**" in text and "hit@5 miss + wrong answer" in text
+
+
+def test_report_puts_dev_and_held_out_test_side_by_side() -> None:
+    results = _results()
+    results["questions"]["a2"]["split"] = "test"  # dev: a1 (hit), test: a2 (miss)
+    text = tables(results, list(results["questions"]))
+    side = text.split("## Retrieval, dev and test side by side")[1].split("##")[0]
+    assert "test (held out) hit@1" in side
+    assert "| full (hybrid) | 1.000 | 1.000 | 1.000 | 1.000 | 1 | 0.000 | 0.000 |" in side
+    by_type = text.split("## Answer accuracy by expected answer type")[1]
+    assert "| answer_type = number | 1.000 | 1 | 0.000 | 1 |" in by_type
+    assert "| language = fr | 1.000 | 1 | 0.000 | 1 |" in by_type
 
 
 def test_cli_setup_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

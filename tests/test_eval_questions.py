@@ -17,6 +17,7 @@ QUESTIONS_PATH = ROOT / "eval" / "questions.jsonl"
 FIELDS = {
     "id",
     "split",
+    "written",
     "language",
     "category",
     "question",
@@ -24,7 +25,10 @@ FIELDS = {
     "evidence",
     "answer_terms",
 }
+OPTIONAL = {"answer_type"}
 SPLITS = {"dev", "test"}
+WRITTEN = {"with-system", "blind"}
+ANSWER_TYPES = {"number", "date", "person", "organisation", "place", "list", "description"}
 LANGUAGES = {"fr", "en"}
 CATEGORIES = {"fact", "annex", "workshop", "paraphrase", "acronym", "keyword", "unanswerable"}
 ID_RE = re.compile(r"^q\d{3,}$")
@@ -68,10 +72,12 @@ def test_fields_and_allowed_values() -> None:
     files = doc_files()
     for q in questions():
         qid = q.get("id")
-        assert set(q) == FIELDS, f"{qid}: fields {sorted(q)}"
+        assert FIELDS <= set(q) <= FIELDS | OPTIONAL, f"{qid}: fields {sorted(q)}"
         assert isinstance(qid, str) and ID_RE.match(qid), f"bad id {qid!r}"
         assert q["split"] in SPLITS, qid
         assert q["language"] in LANGUAGES, qid
+        assert q["written"] in WRITTEN, qid
+        assert q.get("answer_type", "description") in ANSWER_TYPES, qid
         assert q["category"] in CATEGORIES, qid
         assert isinstance(q["question"], str) and q["question"].strip(), qid
         assert isinstance(q["answerable"], bool), qid
@@ -117,6 +123,7 @@ def test_answerable_consistency() -> None:
         qid = q["id"]
         if q["answerable"]:
             assert q["category"] != "unanswerable", qid
+            assert "answer_type" in q, f"{qid}: answerable without answer_type"
             assert len(q["evidence"]) >= 1, f"{qid}: answerable without evidence"
             assert len(q["answer_terms"]) >= 1, f"{qid}: answerable without answer terms"
         else:
@@ -139,3 +146,18 @@ def test_split_covers_every_category_and_language(split: str) -> None:
     subset = [q for q in questions() if q["split"] == split]
     assert {q["category"] for q in subset} == CATEGORIES, split
     assert {q["language"] for q in subset} == LANGUAGES, split
+
+
+def test_the_test_split_holds_only_blind_questions() -> None:
+    """Questions written while running the system flatter it: they tune, they do not test."""
+    with_system = [q["id"] for q in questions() if q["written"] != "blind" and q["split"] == "test"]
+    assert not with_system, with_system
+
+
+def test_the_held_out_test_split_is_big_enough_and_bilingual() -> None:
+    test = [q for q in questions() if q["split"] == "test"]
+    answerable = sum(q["answerable"] for q in test)
+    assert answerable >= 100, answerable
+    assert len(test) - answerable >= 15, len(test) - answerable
+    english = sum(q["language"] == "en" for q in test)
+    assert english / len(test) >= 0.40, f"{english}/{len(test)} English"

@@ -3,6 +3,8 @@ the query analysis and tokenisation on arbitrary Unicode (hypothesis)."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import hypothesis
@@ -13,14 +15,14 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from indexer.glossary import Glossary
-from indexer.lexical import tokenize
-from indexer.terms import TermTranslator
+from indexer.lexicon import Glossary, TermTranslator
+from indexer.text import detect_language, tokenize
 from service.main import create_app
-from service.query import analyse, detect_language
+from service.query import analyse
 from service.validation import InvalidInput, clean_user_text
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+STOPWORDS = Path(__file__).resolve().parents[1] / "indexer" / "data" / "stopwords.json"
 KNOWN_TASKS = {"1.1", "2.13", "3.4"}
 
 # Text that exercises the tokeniser and the language detector: accents, ligatures, elisions,
@@ -93,10 +95,48 @@ def test_analyse_never_raises(text, lexicons):
     glossary, terms = lexicons
     query = analyse(text, glossary, terms, KNOWN_TASKS)
     assert query.language in {"fr", "en"}
-    assert query.language == detect_language(text)
     assert set(query.task_ids) <= KNOWN_TASKS
     assert all(glossary.get(code) is not None for code in query.organisations)
     assert all(isinstance(e, str) and e for e in query.expansions)
+
+
+def _phrases(key: str) -> list[str]:
+    data = json.loads((CORPUS / "terms_en_fr.json").read_text(encoding="utf-8"))
+    return sorted({term[key] for term in data["terms"]})
+
+
+def _function_words(language: str) -> list[str]:
+    data = json.loads(STOPWORDS.read_text(encoding="utf-8"))
+    other = {w.lower() for w in data["en" if language == "fr" else "fr"]}
+    return sorted(w for w in data[language] if w.lower() not in other and len(w) > 1)
+
+
+ENGLISH_TERMS = st.lists(st.sampled_from(_phrases("en")), min_size=1, max_size=4)
+ENGLISH_WORDS = st.lists(st.sampled_from(_function_words("en")), max_size=3)
+FRENCH_WORDS = st.lists(st.sampled_from(_function_words("fr")), min_size=1, max_size=3)
+
+
+@given(terms=ENGLISH_TERMS, words=ENGLISH_WORDS)
+@hypothesis.settings(max_examples=200, deadline=None)
+def test_english_keywords_are_english(terms, words, lexicons):
+    """A search-box query of English domain terms ("labour officials training") has no
+    function word to tell its language: the terms decide, whatever English words join them."""
+    glossary, translator = lexicons
+    text = " ".join(terms + words)
+    assert analyse(text, glossary, translator, KNOWN_TASKS).language == "en", text
+
+
+@given(terms=ENGLISH_TERMS, words=FRENCH_WORDS)
+@hypothesis.settings(max_examples=200, deadline=None)
+def test_more_french_than_english_function_words_make_a_french_question(terms, words, lexicons):
+    """English terms inside a French sentence ("formation des labour officials") do not make
+    it English when its French function words outnumber the English ones."""
+    glossary, translator = lexicons
+    text = " ".join([words[0], *terms, *words[1:]])
+    found = re.findall(r"[^\W\d_]+", text.lower())
+    english = sum(w in set(_function_words("en")) for w in found)
+    hypothesis.assume(len(words) > english)
+    assert analyse(text, glossary, translator, KNOWN_TASKS).language == "fr", text
 
 
 @given(text=ANY_TEXT)

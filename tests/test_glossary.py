@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.glossary import Glossary, GlossaryError
-from indexer.terms import TermTranslator
+from indexer.lexicon import Glossary, GlossaryError, TermTranslator
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -96,6 +95,11 @@ def test_display(glossary: Glossary) -> None:
     assert glossary.display("StatCan", "en") == "StatCan (Statistics Canada)"
     assert glossary.display("Code criminel", "en") == "Criminal Code"
     assert glossary.display("UNKNOWN", "en") == "UNKNOWN"
+    assert glossary.display("RCMP", "en", short=True) == "RCMP (GRC)"
+    assert glossary.display("GRC", "fr", short=True) == "GRC"
+    assert glossary.display("GRC", "fr+en") == (
+        "GRC (Gendarmerie royale du Canada / Royal Canadian Mounted Police, RCMP)"
+    )
 
 
 @pytest.mark.parametrize(

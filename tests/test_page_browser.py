@@ -75,9 +75,9 @@ def test_french_question_shows_cited_answer(page: Page) -> None:
     ask(page, "qui est responsable de la tâche 2.13?")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     answer = page.locator("section.answer")
-    expect(answer.get_by_role("heading")).to_have_text("Réponse")
+    expect(answer.get_by_role("heading", level=2)).to_have_text("Réponse")
     expect(answer).to_contain_text("IRCC")
-    expect(page.get_by_role("heading", name="Passages cités")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sources de la réponse")).to_be_visible()
     assert page.locator("li.result").count() >= 1
     expect(page.locator("li.result").first.locator("mark").first).to_be_visible()
 
@@ -91,14 +91,14 @@ def test_english_question_shows_number(page: Page) -> None:
     page.wait_for_load_state()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     answer = page.locator("section.answer")
-    expect(answer.get_by_role("heading")).to_have_text("Answer")
+    expect(answer.get_by_role("heading", level=2)).to_have_text("Answer")
     expect(answer).to_contain_text("34")
 
 
 def test_citation_leads_to_highlighted_passage(page: Page) -> None:
     ask(page, "qui est responsable de la tâche 2.13?")
     page.locator("section.answer a.cite").first.click()
-    assert urlparse(page.url).fragment.startswith("r")
+    assert urlparse(page.url).fragment.startswith("c")
     target = page.locator(f"#{urlparse(page.url).fragment}")
     target.get_by_role("link", name="Lire dans le document").click()
     page.wait_for_load_state()
@@ -135,8 +135,8 @@ def test_english_interface_switch(page: Page) -> None:
     expect(page.locator("label[for=q]")).to_have_text("Your question")
     expect(page.get_by_role("button", name="Search")).to_be_visible()
     expect(page.locator("#q")).to_have_value("qui est responsable de la tâche 2.13?")
-    expect(page.get_by_role("heading", name="Answer")).to_be_visible()
-    expect(page.get_by_role("heading", name="Cited passages")).to_be_visible()
+    expect(page.get_by_role("heading", name="Answer", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Sources of the answer")).to_be_visible()
     expect(page.locator("li.result").first).to_contain_text("line")
 
 

@@ -8,6 +8,7 @@ corpus with the shared embedding cache), so rebuilding it never disturbs other t
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -32,6 +34,7 @@ from service.main import create_app
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 TOKEN = "test-token"
+EMBEDDED_SOME = re.compile(r"embedding[^\n\r]*?\b[1-9]\d*/\d+")  # tqdm: "16/259"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
@@ -109,11 +112,9 @@ class Traffic:
 
 
 @pytest.fixture(scope="module")
-def reload_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def reload_settings(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Settings:
     index_dir = tmp_path_factory.mktemp("reload-root") / "index"
-    return Settings(
-        corpus_dir=CORPUS, index_dir=index_dir, cache_dir=ROOT / ".cache", reload_token=TOKEN
-    )
+    return Settings(corpus_dir=CORPUS, index_dir=index_dir, cache_dir=cache_dir, reload_token=TOKEN)
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +151,7 @@ def test_rebuild_and_reload_while_serving_drop_no_request(reload_server, reload_
     before = built_at(reload_server)
     with Traffic(reload_server) as traffic:
         traffic.wait_for(4)
-        time.sleep(1.1)  # built_at has a one-second resolution
+        _wait_for_the_next_second(before)  # built_at has a one-second resolution
         manifest = build_index(reload_settings, embedder, progress=False)
         during_build = traffic.count
         response = httpx.post(f"{reload_server}/admin/reload", headers=AUTH, timeout=60)
@@ -190,8 +191,7 @@ def test_killed_build_process_leaves_served_index_intact(reload_server, reload_s
             command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr
         )
         try:
-            _wait_for_text(log, "embedding", process, timeout=120)
-            time.sleep(0.5)
+            _wait_for_text(log, EMBEDDED_SOME, process, timeout=120)  # mid-embedding
         finally:
             process.kill()
             process.wait(timeout=30)
@@ -200,14 +200,22 @@ def test_killed_build_process_leaves_served_index_intact(reload_server, reload_s
     assert_served_index_intact(reload_server, reload_settings, link, stamp)
 
 
-def _wait_for_text(path: Path, text: str, process: subprocess.Popen, timeout: float) -> None:
+def _wait_for_text(
+    path: Path, pattern: re.Pattern[str], process: subprocess.Popen, timeout: float
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if text in path.read_text(errors="replace"):
+        if pattern.search(path.read_text(errors="replace")):
             return
         assert process.poll() is None, f"build exited early: {path.read_text()}"
         time.sleep(0.1)
-    raise AssertionError(f"no {text!r} in the build's output after {timeout} s")
+    raise AssertionError(f"no {pattern.pattern!r} in the build's output after {timeout} s")
+
+
+def _wait_for_the_next_second(stamp: str) -> None:
+    """Poll the clock until a build would get a ``built_at`` other than ``stamp``."""
+    while datetime.now(UTC).isoformat(timespec="seconds") <= stamp:
+        time.sleep(0.01)
 
 
 def test_reload_without_token_is_401(reload_server):
@@ -232,8 +240,8 @@ def test_reload_without_configured_token_is_403(settings, engine):
     assert "TRAITE_RELOAD_TOKEN" in response.json()["detail"]
 
 
-def test_served_build_survives_two_unreloaded_rebuilds(tmp_path, embedder):
-    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", cache_dir=ROOT / ".cache")
+def test_served_build_survives_two_unreloaded_rebuilds(tmp_path, embedder, cache_dir):
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", cache_dir=cache_dir)
     build_index(settings, embedder, progress=False)
     app = create_app(settings, load_engine(settings, embedder))
     with TestClient(app, raise_server_exceptions=False) as client:

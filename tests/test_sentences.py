@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
 from indexer.embed import Embedder
 from indexer.models import Passage
-from indexer.sentences import MIN_CHARS, sentence_units, split_sentences
+from indexer.sentences import sentence_units, split_sentences
 from indexer.stores import SentenceStore, SparseStore
+from indexer.text.sentences import MIN_CHARS
 from service.engine import Engine
+from service.search import Searcher
 
 TRP_FR = (
     "En 2014, 34 permis de séjour temporaire ont été délivrés à des victimes de la traite "
@@ -138,28 +142,36 @@ def test_hits_carry_sentence_and_latent_term_ranks(engine: Engine) -> None:
     assert all(h.sentence_rank or h.sparse_rank or h.dense_rank for h in hits)
 
 
-def test_english_questions_skip_latent_terms_by_default(engine: Engine) -> None:
-    """Worth little in English on the dev split (MRR@10 +0.005) for a second encoder pass."""
-    assert engine.searcher.settings.sparse_weight_en == 0
-    hits = engine.searcher.search(TRP_EN, k=5)
+@pytest.mark.parametrize("weight", [0.0, 0.5])
+def test_the_english_latent_term_weight_turns_that_ranking_on_and_off(
+    engine: Engine, weight: float
+) -> None:
+    """At weight 0 an English question skips the second encoder pass (worth little on the
+    dev split); above 0 its hits carry latent-term ranks."""
+    hits = searcher_with(engine, sparse_weight_en=weight).search(TRP_EN, k=5)
     assert "34 permis de séjour temporaire" in hits[0].passage.text
     assert hits[0].sentence_rank is not None
-    assert all(h.sparse_rank is None for h in hits)
+    assert any(h.sparse_rank is not None for h in hits) == (weight > 0)
 
 
-def test_search_without_latent_terms(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_without_latent_terms(engine: Engine) -> None:
     """An embedder without a sparse head (sentence-transformers) searches with the rest."""
-    monkeypatch.setattr(engine.searcher.embedder, "sparse", None)
-    hits = engine.searcher.search("permis de séjour temporaire délivrés aux victimes", k=5)
+    embedder = copy.copy(engine.searcher.embedder)  # the session's embedder stays as it is
+    embedder.sparse = None
+    searcher = Searcher(engine.index, embedder, engine.searcher.settings)
+    hits = searcher.search("permis de séjour temporaire délivrés aux victimes", k=5)
     assert "34 permis de séjour temporaire" in hits[0].passage.text
     assert all(h.sparse_rank is None for h in hits)
 
 
-def test_a_zero_weight_turns_the_sentence_ranking_off(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(engine.searcher.settings, "sentence_weight", 0.0)
-    monkeypatch.setattr(engine.searcher.settings, "sentence_weight_en", 0.0)
-    hits = engine.searcher.search(TRP_EN, k=5)
+def test_a_zero_weight_turns_the_sentence_ranking_off(engine: Engine) -> None:
+    hits = searcher_with(engine, sentence_weight=0.0, sentence_weight_en=0.0).search(TRP_EN, k=5)
     assert "34 permis de séjour temporaire" in hits[0].passage.text
     assert all(h.sentence_rank is None for h in hits)
+
+
+def searcher_with(engine: Engine, **settings: object) -> Searcher:
+    """A searcher over the session's index with other settings; the session's engine, which
+    other tests share, is left as it is."""
+    changed = engine.searcher.settings.model_copy(update=settings)
+    return Searcher(engine.index, engine.searcher.embedder, changed)

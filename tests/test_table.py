@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.glossary import Glossary
+from indexer.lexicon import Glossary
 from indexer.models import Task
 from indexer.table import HEADER, AnnexParseError, find_annex_span, parse_annex_table
 

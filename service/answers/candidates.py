@@ -13,11 +13,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from indexer.clean import fold
-from indexer.glossary import Glossary
-from indexer.lexical import tokenize
+from indexer.lexicon import Glossary
 from indexer.models import Passage
 from indexer.sentences import split_sentences
+from indexer.text import fold, tokenize
 from service.answers.spans import Span, find_spans
 from service.query import Query
 from service.search import Hit, Searcher

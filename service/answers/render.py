@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from indexer.glossary import Glossary
+from indexer.lexicon import Glossary
 from indexer.resources import package_json
 from service.answers.spans import Span, places
 from service.i18n import t

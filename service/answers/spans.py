@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from indexer.clean import fold
-from indexer.glossary import Glossary, PhraseMatcher
+from indexer.lexicon import Glossary, PhraseMatcher
 from indexer.resources import package_json
+from indexer.text import fold
 
 MONTHS_FR = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.glossary import Glossary
+from indexer.lexicon import Glossary
 from indexer.models import Deliverable, Passage, Task
 from service.answers.render import quote, status
 from service.i18n import t

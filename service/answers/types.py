@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.clean import fold
+from indexer.text import fold
 
 # Checked in this order on the accent-folded, lower-cased question; the first match wins.
 RULES: tuple[tuple[str, str], ...] = (

@@ -15,16 +15,16 @@ def list_documents(engine: EngineDep) -> list[dict[str, Any]]:
 
 @router.get("/documents/{doc_id}")
 def get_document(doc_id: str, engine: EngineDep) -> dict[str, Any]:
-    for document in engine.index.documents:
-        if document["id"] == doc_id:
-            return document
-    raise HTTPException(404, f"unknown document {doc_id!r}")
+    document = engine.index.document_map.get(doc_id)
+    if document is None:
+        raise HTTPException(404, f"unknown document {doc_id!r}")
+    return document
 
 
 @router.get("/passages/{passage_id}", response_model=PassageWithContext)
 def get_passage(passage_id: str, engine: EngineDep) -> PassageWithContext:
     passages = engine.index.passages
-    position = next((i for i, p in enumerate(passages) if p.id == passage_id), None)
+    position = engine.index.passage_rows.get(passage_id)
     if position is None:
         raise HTTPException(404, f"unknown passage {passage_id!r}")
     titles = engine.titles

@@ -1,34 +1,65 @@
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from service.deps import EngineDep, SettingsDep, SlotDep
+from service.filtering import resolve
 from service.schemas import AnswerSpan, AskRequest, AskResponse, SearchResponse, hit_to_passage
-from service.search import Filters
-from service.validation import InvalidInput, check_k, clean_user_text
+from service.validation import check_k, clean_user_text
 
 router = APIRouter(tags=["search"])
 
 
+class SearchParams:
+    """The query parameters of ``/search`` and ``/search.csv``."""
+
+    def __init__(
+        self,
+        q: Annotated[str, Query(description="query, 1 to 1,000 characters")],
+        k: Annotated[int, Query(description="number of results, 1 to 50")] = 10,
+        doc: Annotated[str | None, Query(description="document id")] = None,
+        section: Annotated[str | None, Query(description="section key prefix")] = None,
+        task: Annotated[str | None, Query(description="Annex A task id, e.g. 2.13")] = None,
+        org: Annotated[
+            str | None, Query(description="organisation code or name, e.g. GRC, RCMP")
+        ] = None,
+        status: Annotated[
+            str | None,
+            Query(description="deliverable status: Continu, En cours, En suspens (On hold), …"),
+        ] = None,
+        kind: Annotated[
+            str | None, Query(description="passage kind: text, footnote, task, task-overview")
+        ] = None,
+    ) -> None:
+        self.q, self.k = q, k
+        self.filters = {
+            "doc": doc,
+            "section": section,
+            "task": task,
+            "org": org,
+            "status": status,
+            "kind": kind,
+        }
+
+
+SearchParamsDep = Annotated[SearchParams, Depends()]
+
+
+def run_search(engine, settings, params: SearchParams):
+    """Validate ``params`` and search; returns ``(text, query, hits)``; raises
+    ``InvalidInput``."""
+    text = clean_user_text(params.q, "q", settings.max_question_chars)
+    k = check_k(params.k, settings.max_k)
+    filters = resolve(engine, params.filters)
+    return (text, *engine.searcher.batch_search([text], k, filters)[0])
+
+
 @router.get("/search", response_model=SearchResponse)
 def search(
-    engine: EngineDep,
-    settings: SettingsDep,
-    _slot: SlotDep,
-    q: Annotated[str, Query(description="query, 1 to 1,000 characters")],
-    k: Annotated[int, Query(description="number of results, 1 to 50")] = 10,
-    doc: Annotated[str | None, Query(description="document id")] = None,
-    section: Annotated[str | None, Query(description="section key prefix")] = None,
-    task: Annotated[str | None, Query(description="Annex A task id, e.g. 2.13")] = None,
-    org: Annotated[
-        str | None, Query(description="organisation code or name, e.g. GRC, RCMP")
-    ] = None,
+    engine: EngineDep, settings: SettingsDep, _slot: SlotDep, params: SearchParamsDep
 ) -> SearchResponse:
-    text = clean_user_text(q, "q", settings.max_question_chars)
-    k = check_k(k, settings.max_k)
-    filters = _filters(engine, doc, section, task, org)
-    query, hits = engine.searcher.batch_search([text], k, filters)[0]
+    text, query, hits = run_search(engine, settings, params)
     titles = engine.titles
     return SearchResponse(
         query=text,
@@ -53,16 +84,3 @@ def ask(body: AskRequest, engine: EngineDep, settings: SettingsDep, _slot: SlotD
         confidence=round(answer.confidence, 4),
         answer_span=AnswerSpan(**asdict(answer.span)) if answer.span else None,
     )
-
-
-def _filters(engine, doc, section, task, org) -> Filters | None:
-    if not any((doc, section, task, org)):
-        return None
-    if doc and doc not in engine.titles:
-        raise InvalidInput(f"doc: unknown document {doc!r}; known: {', '.join(engine.titles)}")
-    code = None
-    if org:
-        code = engine.index.glossary.resolve(org)
-        if code is None:
-            raise InvalidInput(f"org: unknown organisation {org!r}")
-    return Filters(doc=doc, section=section, task=task, org=code)

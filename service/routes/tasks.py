@@ -4,6 +4,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 
 from service.deps import EngineDep
+from service.filtering import resolve
 
 router = APIRouter(tags=["annex A"])
 
@@ -17,11 +18,7 @@ def list_tasks(
         str | None, Query(description="start year of a deliverable, 2012-2013")
     ] = None,
 ) -> list[dict[str, Any]]:
-    code = None
-    if org:
-        code = engine.index.glossary.resolve(org)
-        if code is None:
-            raise HTTPException(422, f"org: unknown organisation {org!r}")
+    code = resolve(engine, {"org": org}).org if org else None
     results = []
     for doc_id, task in engine.index.tasks:
         deliverables = [

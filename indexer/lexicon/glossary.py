@@ -2,106 +2,28 @@
 
 The data lives in ``corpus/glossary.json``. :class:`Glossary` resolves any surface form
 (French or English code, name or alias) to a canonical code, finds the codes mentioned in
-free text and splits the *Responsable* cells of the Annex A table into codes.
-
-Matching rules: a surface form without lower-case letters (an acronym such as ``GRC`` or
-``EDSC (PTET)``) is matched case-sensitively; any other form is matched case- and
-accent-insensitively. Matches are whole words and the longest match wins.
+free text (see :mod:`indexer.lexicon.matcher` for the matching rules), writes an
+organisation's name in a language and splits the *Responsable* cells of the Annex A table
+into codes.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from indexer.lexicon.errors import GlossaryError
+from indexer.lexicon.matcher import PhraseMatcher, blank_spans, is_acronym, squash
+from indexer.text import fold
+
 KINDS = frozenset({"organisation", "program", "term"})
 _REQUIRED = ("code", "kind", "name_fr", "name_en")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
-Language = Literal["fr", "en"]
-Span = tuple[int, int, str]  # start, end, value
-
-
-class GlossaryError(ValueError):
-    """The glossary (or terms) file is malformed; the message names the file."""
-
-
-@lru_cache(maxsize=8192)
-def _fold_char(char: str) -> str:
-    base = unicodedata.normalize("NFD", char.translate(_APOSTROPHES))[0]
-    return base.lower()[0]
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents and unify apostrophes, keeping one char per input char."""
-    return "".join(_fold_char(c) for c in text)
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def is_acronym(form: str) -> bool:
-    """A form with letters but no lower-case letter is matched case-sensitively."""
-    return any(c.isalpha() for c in form) and not any(c.islower() for c in form)
-
-
-def blank_spans(text: str, spans: Iterable[Span]) -> str:
-    """``text`` with each span replaced by spaces (the offsets of the rest are unchanged)."""
-    chars = list(text)
-    for start, end, _ in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
-
-
-class PhraseMatcher:
-    """Whole-word, longest-first matching of many phrases in a text."""
-
-    def __init__(self, phrases: Iterable[tuple[str, str]], exact: bool | None = None) -> None:
-        """``phrases`` are (surface form, value) pairs; ``exact=None`` decides per form."""
-        self._exact: dict[str, str] = {}
-        self._loose: dict[str, str] = {}
-        for form, value in phrases:
-            if exact or (exact is None and is_acronym(form)):
-                self._exact.setdefault(_squash(form.translate(_APOSTROPHES)), value)
-            else:
-                self._loose.setdefault(_squash(fold(form)), value)
-        self._exact_re = self._compile(self._exact)
-        self._loose_re = self._compile(self._loose)
-
-    @staticmethod
-    def _compile(forms: dict[str, str]) -> re.Pattern[str] | None:
-        if not forms:
-            return None
-        alternatives = sorted(forms, key=len, reverse=True)
-        body = "|".join(r"\s+".join(map(re.escape, f.split())) for f in alternatives)
-        # zero-width lookahead so that matches starting at every position are reported
-        return re.compile(rf"(?<!\w)(?=({body})(?!\w))")
-
-    def spans(self, text: str) -> list[Span]:
-        """Non-overlapping matches, longest first, returned in text order."""
-        candidates: list[Span] = []
-        searches = (
-            (self._exact_re, self._exact, text.translate(_APOSTROPHES)),
-            (self._loose_re, self._loose, fold(text)),
-        )
-        for regex, table, haystack in searches:
-            if regex is None:
-                continue
-            for m in regex.finditer(haystack):
-                candidates.append((m.start(1), m.end(1), table[_squash(m.group(1))]))
-        candidates.sort(key=lambda s: (s[0] - s[1], s[0]))
-        chosen: list[Span] = []
-        for span in candidates:
-            if all(span[1] <= s[0] or span[0] >= s[1] for s in chosen):
-                chosen.append(span)
-        return sorted(chosen)
+Language = Literal["fr", "en", "fr+en"]
 
 
 @dataclass(frozen=True)
@@ -144,7 +66,7 @@ class Glossary:
             if entry.parent and entry.parent not in self.entries:
                 raise GlossaryError(f"{source}: {entry.code!r} has unknown parent {entry.parent!r}")
             for form in entry.forms:
-                owner = self._index.setdefault(_squash(fold(form)), entry.code)
+                owner = self._index.setdefault(squash(fold(form)), entry.code)
                 if owner != entry.code:
                     clash = f"{form!r} names both {owner!r} and {entry.code!r}"
                     raise GlossaryError(f"{source}: {clash}")
@@ -169,7 +91,7 @@ class Glossary:
 
     def resolve(self, name: str) -> str | None:
         """Canonical code of any code, English code, name or alias (case/accent-insensitive)."""
-        return self._index.get(_squash(fold(name)))
+        return self._index.get(squash(fold(name)))
 
     def find(self, text: str, kinds: Iterable[str] | None = None) -> list[str]:
         """Canonical codes mentioned in ``text``, in order of first mention."""
@@ -180,15 +102,26 @@ class Glossary:
         """``text`` with every name, code and acronym of the glossary blanked out."""
         return blank_spans(text, self._matcher(frozenset(KINDS)).spans(text))
 
-    def display(self, code: str, language: Language = "fr") -> str:
-        """``"GRC (Gendarmerie royale du Canada)"`` / ``"RCMP (Royal Canadian Mounted Police)"``."""
+    def display(self, code: str, language: Language = "fr", short: bool = False) -> str:
+        """How an organisation (any code or name of it) is written for a reader of ``language``.
+
+        ``"fr"``: ``GRC (Gendarmerie royale du Canada)``; ``"en"``: ``RCMP (Royal Canadian
+        Mounted Police)``; ``"fr+en"`` (the indexed text of task passages): ``GRC (Gendarmerie
+        royale du Canada / Royal Canadian Mounted Police, RCMP)``. ``short``: ``GRC`` in
+        French, ``RCMP (GRC)`` in English. A code that is itself a name is the name alone;
+        an unknown code is returned as it is.
+        """
         entry = self.get(code) or self.get(self.resolve(code) or "")
         if entry is None:
             return code
-        if language == "en":
-            label, name = entry.label_en, entry.name_en
-        else:
-            label, name = entry.code, entry.name_fr
+        if language == "fr+en":
+            english = f"{entry.name_en}, {entry.code_en}" if entry.code_en else entry.name_en
+            return f"{entry.code} ({entry.name_fr} / {english})"
+        label, name = (
+            (entry.label_en, entry.name_en) if language == "en" else (entry.code, entry.name_fr)
+        )
+        if short:
+            return label if fold(label) == fold(entry.code) else f"{label} ({entry.code})"
         return name if fold(label) == fold(name) else f"{label} ({name})"
 
     def split_responsible(self, cell: str) -> list[str]:
@@ -247,12 +180,3 @@ def _entry(item: object, number: int, path: Path) -> Entry:
         note=item.get("note") or "",
         parent=item.get("parent"),
     )
-
-
-def __getattr__(name: str) -> object:
-    """Lazy re-export: ``from indexer.glossary import TermTranslator`` (it lives in terms.py)."""
-    if name == "TermTranslator":
-        from indexer.terms import TermTranslator
-
-        return TermTranslator
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

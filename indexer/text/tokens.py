@@ -1,4 +1,4 @@
-"""Tokenisation for BM25: accent folding, French and English stop words, Snowball stemming.
+"""Words and BM25 tokens: folding, French and English stop words, Snowball stemming.
 
 Identifiers keep their dots and digits (``2.13``, ``2012-2013``) so they match exactly.
 """
@@ -10,28 +10,18 @@ from functools import cache
 
 import Stemmer
 
-from indexer.clean import fold
-from indexer.resources import package_json
+from indexer.text.fold import fold
+from indexer.text.stopwords import function_words, stopwords
 
 TOKEN = re.compile(r"\d+(?:[.,-]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*")
+WORD = re.compile(r"[^\W\d_]+")
 # Names, acronyms and numbers read the same in both languages: "Michael Holmes", "NHTCC", "2014"
 ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z][\w-]*|\d[\d.,]*)\b")
 
 
-@cache
-def stopwords() -> frozenset[str]:
-    """French and English stop words, accent-folded."""
-    data = package_json("indexer", "data/stopwords.json")
-    return frozenset(fold(w) for w in data["fr"] + data["en"])
-
-
-@cache
-def function_words() -> tuple[frozenset[str], frozenset[str]]:
-    """The stop words that are French only and English only, accent-folded: what tells the
-    language of a text apart."""
-    data = package_json("indexer", "data/stopwords.json")
-    fr, en = {fold(w) for w in data["fr"]}, {fold(w) for w in data["en"]}
-    return frozenset(fr - en), frozenset(en - fr)
+def words(text: str) -> list[str]:
+    """The runs of letters of ``text`` (no digits, no apostrophes or hyphens), as written."""
+    return WORD.findall(text)
 
 
 @cache
@@ -40,7 +30,7 @@ def _stemmer(language: str = "french") -> Stemmer.Stemmer:
 
 
 def stem(word: str) -> str:
-    """French Snowball stem of an accent-folded word."""
+    """French Snowball stem of a folded word."""
     return _stemmer().stemWord(word)
 
 
@@ -48,7 +38,7 @@ def tokenize(text: str) -> list[str]:
     """Folded, stop-word-free, stemmed tokens of ``text``; a word with an elided article
     (``l'atelier``) gives the word alone."""
     tokens = []
-    for raw in TOKEN.findall(fold(text.replace("’", "'"))):
+    for raw in TOKEN.findall(fold(text)):
         word = raw.split("'", 1)[1] if re.match(r"^[a-z]{1,2}'", raw) else raw
         if word in stopwords() or (len(word) == 1 and not word.isdigit()):
             continue
@@ -57,6 +47,7 @@ def tokenize(text: str) -> list[str]:
 
 
 def tokenize_many(texts: list[str]) -> list[list[str]]:
+    """:func:`tokenize` of each text."""
     return [tokenize(t) for t in texts]
 
 
@@ -64,7 +55,7 @@ def tokenize_english(text: str) -> list[str]:
     """Folded, stop-word-free tokens of English ``text`` with English Snowball stems (for
     the English field of passages, ``indexer.english``); ``RCMP's`` gives ``rcmp``."""
     tokens = []
-    for raw in TOKEN.findall(fold(text.replace("’", "'"))):
+    for raw in TOKEN.findall(fold(text)):
         word = raw[:-2] if raw.endswith("'s") else raw
         if word in stopwords() or (len(word) == 1 and not word.isdigit()):
             continue
@@ -73,6 +64,7 @@ def tokenize_english(text: str) -> list[str]:
 
 
 def tokenize_english_many(texts: list[str]) -> list[list[str]]:
+    """:func:`tokenize_english` of each text."""
     return [tokenize_english(t) for t in texts]
 
 

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.glossary import GlossaryError, PhraseMatcher, blank_spans
+from indexer.lexicon.errors import GlossaryError
+from indexer.lexicon.matcher import PhraseMatcher, blank_spans
 
 
 @dataclass(frozen=True)

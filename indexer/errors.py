@@ -1,0 +1,18 @@
+"""The errors a command line reports in one line (exit status 2): a bad corpus, glossary,
+setting, embedder or index. Any other exception is a bug and keeps its traceback."""
+
+from indexer.embed import EmbedderError
+from indexer.lexicon import GlossaryError
+from indexer.load import CorpusError
+from indexer.settings import SettingsError
+from indexer.store import IndexError_
+from indexer.table import AnnexParseError
+
+SETUP_ERRORS: tuple[type[Exception], ...] = (
+    AnnexParseError,
+    CorpusError,
+    EmbedderError,
+    GlossaryError,
+    IndexError_,
+    SettingsError,
+)

@@ -1,0 +1,33 @@
+"""The one text layer of indexer, service and eval: folding, words and tokens, stop words,
+sentences, language."""
+
+from indexer.text.fold import fold, fold_with_offsets, unify_apostrophes
+from indexer.text.language import detect_language
+from indexer.text.sentences import split_sentences
+from indexer.text.stopwords import function_words, stopwords
+from indexer.text.tokens import (
+    find_anchors,
+    stem,
+    tokenize,
+    tokenize_english,
+    tokenize_english_many,
+    tokenize_many,
+    words,
+)
+
+__all__ = [
+    "detect_language",
+    "find_anchors",
+    "fold",
+    "fold_with_offsets",
+    "function_words",
+    "split_sentences",
+    "stem",
+    "stopwords",
+    "tokenize",
+    "tokenize_english",
+    "tokenize_english_many",
+    "tokenize_many",
+    "unify_apostrophes",
+    "words",
+]

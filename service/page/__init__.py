@@ -1,0 +1,1 @@
+"""The web page's parts: highlighting, language negotiation, result and filter views."""
