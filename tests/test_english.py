@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,14 @@ def test_a_zero_weight_turns_the_english_ranking_off(
 )
 def test_short_keyword_queries_get_their_language(engine: Engine, text: str, language: str) -> None:
     assert engine.searcher.analyse(text).language == language
+
+
+def test_the_report_shows_every_lead_on_dev() -> None:
+    from eval.leads import LEADS_FILE, leads_section
+
+    section = leads_section()
+    rows = json.loads(LEADS_FILE.read_text(encoding="utf-8"))["rows"]
+    assert section.startswith("## Issue 17 leads")
+    for row in rows:
+        assert f"| {row['lead']} | {row['variant']} |" in section
+    assert any(row["kept"] for row in rows) and not all(row["kept"] for row in rows)
