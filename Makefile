@@ -75,7 +75,7 @@ eval-gate: $(EVAL_STAMP) index
 
 eval: $(EVAL_STAMP) index
 	$(PY) -m eval --split all --report eval/report.md --json eval/out/results.json \
-	  --chart eval/results.png
+	  --chart eval/results.png --risk-chart eval/risk_coverage.png
 
 # re-runs every search over settings on the dev split and rewrites indexer/data/tuned.json
 tune: $(EVAL_STAMP) index

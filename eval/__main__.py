@@ -2,6 +2,7 @@
 
     python -m eval [--split dev|test|all] [--index-dir index] [--base-url URL]
                    [--json out.json] [--report eval/report.md] [--chart eval/results.png]
+                   [--risk-chart eval/risk_coverage.png]
                    [--systems peer,bm25,dense,full] [--gate]
 
 Prints the Markdown tables, dev and test side by side (test: held out). ``--gate`` checks
@@ -18,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from eval import gate
+from eval import gate, risk
 from eval.charts import chart
 from eval.qrels import QrelsError
 from eval.questions import QUESTIONS_FILE, QuestionError, load_questions, select
@@ -49,6 +50,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="write per-question results and summary")
     parser.add_argument("--report", type=Path, help="write the Markdown report")
     parser.add_argument("--chart", type=Path, help="write a PNG chart")
+    parser.add_argument("--risk-chart", type=Path, help="write the risk-coverage PNG chart")
     parser.add_argument("--gate", action="store_true", help="check eval/thresholds.toml")
     parser.add_argument(
         "--thresholds", type=Path, default=gate.THRESHOLDS_FILE, help=argparse.SUPPRESS
@@ -93,10 +95,20 @@ def write_outputs(args: argparse.Namespace, results: dict[str, Any], qids: list[
         args.report.write_text(render(results, qids, title), encoding="utf-8")
     if args.chart:
         chart(results, qids, args.chart)
+    if args.risk_chart and results["answers"]:
+        curves = {
+            split: risk.curve(risk.points(results, select_ids(results, qids, split)))
+            for split in sorted({results["questions"][q]["split"] for q in qids})
+        }
+        risk.chart(curves, args.risk_chart, results.get("answer_threshold"))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         data = {**results, "summary": summarise(results, qids)}
         args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def select_ids(results: dict[str, Any], qids: list[str], split: str) -> list[str]:
+    return [q for q in qids if results["questions"][q]["split"] == split]
 
 
 def main(argv: list[str] | None = None) -> int:

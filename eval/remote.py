@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from eval.questions import Question
+from eval.risk import confidence_of
 from eval.systems import AnswerRecord, K, Run
 from indexer.models import Passage
 
@@ -69,7 +70,9 @@ class HttpSystem:
         for q in questions:
             body = self._call("POST", "/ask", json={"question": q.question, "k": k})
             citations = [self._keep(c) for c in body["citations"]]
-            records[q.id] = AnswerRecord(body["answer"], bool(body["answered"]), citations)
+            records[q.id] = AnswerRecord(
+                body["answer"], bool(body["answered"]), citations, confidence_of(body)
+            )
         return records
 
     def check(self) -> None:

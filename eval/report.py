@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eval import risk
 from eval import summary as S
 from eval.leads import leads_section
 from eval.metrics import RETRIEVAL_METRICS
@@ -86,6 +87,21 @@ def accuracy_by_table(results: dict[str, Any], qids: list[str], fields: tuple[st
     return table(header, rows)
 
 
+def risk_section(results: dict[str, Any], qids: list[str]) -> str:
+    """The risk–coverage table: what each confidence threshold would answer, per split."""
+    by_split = {
+        split_label(split): risk.points(results, S.in_group(results, qids, "split", split))
+        for split in S.values_of(results, "split", qids)
+    }
+    header, rows = risk.table_rows(by_split, results.get("answer_threshold"))
+    return (
+        "## Answer risk–coverage (full system)\n\n"
+        "At each confidence threshold: the share of answerable questions answered (coverage), "
+        "the accuracy of those answers, and the share of unanswerable questions answered "
+        "(chart: `eval/risk_coverage.png`).\n\n" + table(header, rows)
+    )
+
+
 def category_table(by_category: dict[str, dict[str, dict[str, Any]]]) -> str:
     """hit@5 per category: full vs peer (answerable categories only)."""
     rows = []
@@ -133,6 +149,8 @@ def tables(results: dict[str, Any], qids: list[str]) -> str:
         parts.append(f"## Answers (full system, /ask k=5)\n\n{answer_table(results, qids)}")
         by = accuracy_by_table(results, qids, ("answer_type", "language"))
         parts.append(f"## Answer accuracy by expected answer type and by language\n\n{by}")
+        if any("open_correct" in a for a in results["answers"].values()):
+            parts.append(risk_section(results, qids))
     return "\n\n".join(parts) + "\n"
 
 

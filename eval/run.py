@@ -12,7 +12,7 @@ from dataclasses import asdict
 from typing import Any, TypeVar
 
 from eval import qrels as qrels_mod
-from eval.metrics import judge_answer, retrieval_per_query
+from eval.metrics import answer_correct, judge_answer, retrieval_per_query
 from eval.questions import Question
 from eval.remote import HttpSystem
 from eval.systems import AnswerRecord, Bm25System, DenseSystem, FullSystem, PeerSystem, System
@@ -62,6 +62,7 @@ def run_eval(
         "base_url": base_url,
         "systems": {},
         "answers": {},
+        "answer_threshold": engine.answerer.scorer.threshold if engine else None,
         "seconds": clock.seconds,
     }
     for name in names:
@@ -82,13 +83,15 @@ def _evaluate(
     """Retrieve (and answer, for the full system), judge, and store into ``results``."""
     name = system.name
     run = clock.time(f"{name}: retrieve", system.retrieve, questions)
-    answers = {}
+    answers, opened = {}, {}
     if isinstance(system, FullSystem | HttpSystem):
         answers = clock.time(f"{name}: answer", system.answer, questions, ANSWER_K)
+    if isinstance(system, FullSystem):
+        opened = clock.time(f"{name}: open answers", system.open_answers, questions, answers)
     judged = clock.time(f"{name}: qrels", qrels_mod.derive_qrels, questions, system.passages, texts)
     results["systems"][name] = _system_result(system, run, judged, questions, texts)
     if answers:
-        results["answers"] = _answer_results(questions, answers, judged)
+        results["answers"] = _answer_results(questions, answers, judged, opened)
 
 
 def _make(
@@ -151,12 +154,28 @@ def _top(hits: list, relevant: dict[str, int]) -> dict[str, Any] | None:
 
 
 def _answer_results(
-    questions: list[Question], answers: dict[str, AnswerRecord], judged: dict
+    questions: list[Question],
+    answers: dict[str, AnswerRecord],
+    judged: dict,
+    opened: dict[str, AnswerRecord],
 ) -> dict[str, Any]:
+    """Per question: the judged reply, its confidence and, when the open answers (no
+    abstention) are known, whether the open answer is right (``eval.risk``)."""
     results = {}
     for q in questions:
         record = answers[q.id]
         cited = [p.id for p in record.citations]
         judgement = judge_answer(q, record.answered, record.text, cited, judged.get(q.id, {}))
-        results[q.id] = {"text": record.text, "citations": cited, **asdict(judgement)}
+        results[q.id] = {
+            "text": record.text,
+            "citations": cited,
+            "confidence": record.confidence,
+            **asdict(judgement),
+        }
+        if q.id in opened:
+            other = opened[q.id]
+            right = q.answerable and answer_correct(other.answered, other.text, q.answer_terms)
+            results[q.id]["open_correct"] = right
+            if not other.answered:  # never answered: no threshold gives it an answer
+                results[q.id]["confidence"] = None
     return results

@@ -20,12 +20,14 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from eval.qrels import line_of
 from eval.questions import Question
+from eval.risk import confidence_of
 from indexer.cache import EmbeddingCache
 from indexer.embed import Embedder
 from indexer.models import Document, Passage
 from indexer.stores import DenseStore
 from indexer.text import tokenize
-from service.engine import Engine
+from service.answers import Answerer
+from service.engine import Engine, load_engine
 
 K = 10
 PEER_CHUNK_SIZE = 1000
@@ -48,6 +50,7 @@ class AnswerRecord:
     text: str
     answered: bool
     citations: list[Passage]
+    confidence: float | None = None  # eval.risk.confidence_of the reply
 
 
 def peer_chunks(documents: list[Document]) -> list[Passage]:
@@ -156,9 +159,25 @@ class FullSystem:
 
     def answer(self, questions: list[Question], k: int = 5) -> dict[str, AnswerRecord]:
         """``/ask`` semantics: ``answerer.ask(question, k)`` for every question."""
-        records = {}
-        for q in questions:
-            _, answer = self.engine.answerer.ask(q.question, k)
-            citations = [hit.passage for hit in answer.citations]
-            records[q.id] = AnswerRecord(answer.text, answer.answered, citations)
-        return records
+        return {q.id: _record(self.engine.answerer, q, k) for q in questions}
+
+    def open_answers(
+        self, questions: list[Question], shipped: dict[str, AnswerRecord], k: int = 5
+    ) -> dict[str, AnswerRecord]:
+        """What each question would get with no abstention threshold (for the risk–coverage
+        curve): the shipped answer when it answered, else the answer of an engine whose
+        threshold is 0."""
+        settings = self.engine.searcher.settings.model_copy(update={"min_answer_score": 0.0})
+        opened = load_engine(settings, self.engine.searcher.embedder)
+        return {
+            q.id: shipped[q.id]
+            if shipped[q.id].answered or not shipped[q.id].confidence
+            else _record(opened.answerer, q, k)
+            for q in questions
+        }
+
+
+def _record(answerer: Answerer, question: Question, k: int) -> AnswerRecord:
+    _, answer = answerer.ask(question.question, k)
+    citations = [hit.passage for hit in answer.citations]
+    return AnswerRecord(answer.text, answer.answered, citations, confidence_of(answer))

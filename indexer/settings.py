@@ -8,6 +8,11 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from indexer.resources import package_json
+
+TUNED_FILE = "data/tuned.json"  # in the indexer package, written by `python -m eval.tune`
+TUNED = package_json("indexer", TUNED_FILE)["settings"]  # the defaults chosen on the dev split
+
 
 class Settings(BaseSettings):
     """Configuration of ``python -m indexer``, ``python -m service`` and ``python -m eval``."""
@@ -28,18 +33,19 @@ class Settings(BaseSettings):
     # never keeps fewer than its depth (candidates). 256: recall@100 0.999 at 100k (bench/scale.py)
     hnsw_ef_search: int = Field(256, ge=16, le=4096)
 
-    # Retrieval
-    rrf_k: int = Field(15, ge=1)
-    dense_weight: float = Field(1.0, ge=0)
-    sentence_weight: float = Field(0.3, ge=0)  # passages ranked by their best sentence
-    sentence_weight_en: float = Field(0.7, ge=0)  # the same, for English questions
-    sparse_weight_fr: float = Field(0.6, ge=0)  # latent terms (e5's sparse head)
-    sparse_weight_en: float = Field(0.0, ge=0)  # 0: not worth its query time (dev +0.005 MRR)
-    lexical_weight_fr: float = Field(1.0, ge=0)
-    lexical_weight_en: float = Field(0.3, ge=0)
-    anchor_weight: float = Field(0.3, ge=0)  # English: BM25 over names, acronyms, numbers
-    english_weight: float = Field(0.3, ge=0)  # English: BM25 over the passages' English field
-    candidates: int = Field(100, ge=10, le=1000)
+    # Retrieval: defaults from indexer/data/tuned.json (`python -m eval.tune`, dev split)
+    rrf_k: int = Field(TUNED["rrf_k"], ge=1)
+    dense_weight: float = Field(TUNED["dense_weight"], ge=0)
+    sentence_weight: float = Field(TUNED["sentence_weight"], ge=0)  # passages by best sentence
+    # the same for English questions; English: BM25 over the passages' English field
+    sentence_weight_en: float = Field(TUNED["sentence_weight_en"], ge=0)
+    sparse_weight_fr: float = Field(TUNED["sparse_weight_fr"], ge=0)  # latent terms (e5's head)
+    sparse_weight_en: float = Field(TUNED["sparse_weight_en"], ge=0)  # 0: a latency decision
+    lexical_weight_fr: float = Field(TUNED["lexical_weight_fr"], ge=0)
+    lexical_weight_en: float = Field(TUNED["lexical_weight_en"], ge=0)
+    anchor_weight: float = Field(TUNED["anchor_weight"], ge=0)  # English: names, acronyms, numbers
+    english_weight: float = Field(TUNED["english_weight"], ge=0)
+    candidates: int = Field(TUNED["candidates"], ge=10, le=1000)
 
     # Answers
     # confidence (0-1) an answer needs; None: the threshold tuned on the dev split, stored

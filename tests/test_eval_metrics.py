@@ -408,6 +408,12 @@ def test_report_puts_dev_and_held_out_test_side_by_side() -> None:
     by_type = text.split("## Answer accuracy by expected answer type")[1]
     assert "| answer_type = number | 1.000 | 1 | 0.000 | 1 |" in by_type
     assert "| language = fr | 1.000 | 1 | 0.000 | 1 |" in by_type
+    assert "## Answer risk–coverage" not in text  # no open answers measured
+    for qid, (confidence, right) in {"a1": (0.9, True), "a2": (0.4, True)}.items():
+        results["answers"][qid] |= {"confidence": confidence, "open_correct": right}
+    results["answer_threshold"] = 0.5
+    risk = tables(results, list(results["questions"])).split("## Answer risk–coverage")[1]
+    assert "| 0.400 |" not in risk and "| 0.500 (shipped) | 1.000 | 1.000 |" in risk
 
 
 def test_cli_setup_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
 from markupsafe import Markup, escape
 
+from service.answers import Answer, AnswerSpan
 from service.engine import Engine
 from service.i18n import strings
 from service.page.highlight import (
@@ -190,18 +190,13 @@ def test_answer_view_marks_the_span_inside_its_source(engine: Engine) -> None:
     passage = next(p for p in engine.index.passages if "34 permis" in p.text)
     start = passage.text.index("34 permis")
     sentence = (passage.text.rfind(".", 0, start) + 1, passage.text.index(".", start) + 1)
-    answer = SimpleNamespace(
+    answer = Answer(
         text="34 — « En 2014, 34 permis… » [1]",
         answered=True,
+        citations=[],
         short_answer="34",
         confidence=0.9,
-        span={
-            "citation": 1,
-            "start": start,
-            "end": start + 2,
-            "sentence_start": sentence[0],
-            "sentence_end": sentence[1],
-        },
+        span=AnswerSpan(1, "34", start, start + 2, *sentence),
     )
     other = to_passage(engine.index.passages[0], "Autre")
     view = answer_view(

@@ -21,6 +21,7 @@ from sklearn.model_selection import GroupKFold
 from eval.metrics import answer_correct
 from eval.qrels import derive_qrels
 from eval.questions import Question
+from eval.tune.base import Context, Result
 from service.answers.candidates import FEATURES
 from service.engine import Engine
 
@@ -205,3 +206,14 @@ def model(examples: list[Example]) -> dict[str, Any]:
         },
         "curve": [{k: round(v, 4) for k, v in r.items()} for r in rows],
     }
+
+
+ORDER = 20  # after the retrieval settings (eval/tune/fusion.py): it answers from their hits
+MODEL_PATH = "service/data/answer_model.json"
+
+
+def run(ctx: Context) -> Result:
+    """``python -m eval.tune`` plug-in: the answer model file, fitted on the dev split."""
+    content = tune(ctx.engine(), ctx.questions, ctx.texts)
+    report = {"dev": content["dev_out_of_fold"], "objective": content["target"]}
+    return Result(files={MODEL_PATH: content}, report=report)

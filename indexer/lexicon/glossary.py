@@ -9,7 +9,6 @@ into codes.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from indexer.lexicon.errors import GlossaryError
+from indexer.lexicon.files import json_list
 from indexer.lexicon.matcher import PhraseMatcher, blank_spans, is_acronym, squash
 from indexer.text import fold
 
@@ -76,13 +76,7 @@ class Glossary:
     def load(cls, path: Path | str) -> Glossary:
         """Read a glossary JSON file: ``{"entries": [{"code": ..., ...}, ...]}``."""
         path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise GlossaryError(f"{path}: cannot read glossary: {exc}") from exc
-        raw = data.get("entries") if isinstance(data, dict) else None
-        if not isinstance(raw, list):
-            raise GlossaryError(f"{path}: expected an object with an 'entries' list")
+        raw = json_list(path, "entries")
         return cls((_entry(item, n, path) for n, item in enumerate(raw)), source=str(path))
 
     def get(self, code: str) -> Entry | None:

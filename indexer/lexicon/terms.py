@@ -5,12 +5,12 @@ The data lives in ``corpus/terms_en_fr.json``: ``{"terms": [{"en": ..., "fr": ..
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.lexicon.errors import GlossaryError
+from indexer.lexicon.files import json_list
 from indexer.lexicon.matcher import PhraseMatcher, blank_spans
 
 
@@ -33,13 +33,7 @@ class TermTranslator:
     def load(cls, path: Path | str) -> TermTranslator:
         """Read and validate a terms JSON file; raise :class:`GlossaryError` naming it."""
         path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise GlossaryError(f"{path}: cannot read terms: {exc}") from exc
-        raw = data.get("terms") if isinstance(data, dict) else None
-        if not isinstance(raw, list):
-            raise GlossaryError(f"{path}: expected an object with a 'terms' list")
+        raw = json_list(path, "terms")
         terms: list[Term] = []
         seen: set[str] = set()
         for number, item in enumerate(raw):

@@ -8,6 +8,7 @@ from indexer.text.stopwords import function_words, stopwords
 from indexer.text.tokens import (
     find_anchors,
     stem,
+    token_spans,
     tokenize,
     tokenize_english,
     tokenize_english_many,
@@ -24,6 +25,7 @@ __all__ = [
     "split_sentences",
     "stem",
     "stopwords",
+    "token_spans",
     "tokenize",
     "tokenize_english",
     "tokenize_english_many",

@@ -10,7 +10,7 @@ from functools import cache
 
 import Stemmer
 
-from indexer.text.fold import fold
+from indexer.text.fold import fold, unify_apostrophes
 from indexer.text.stopwords import function_words, stopwords
 
 TOKEN = re.compile(r"\d+(?:[.,-]\d+)*|[^\W\d_]+(?:[-'][^\W\d_]+)*")
@@ -44,6 +44,12 @@ def tokenize(text: str) -> list[str]:
             continue
         tokens.append(word if word[0].isdigit() else stem(word))
     return tokens
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each token of ``text`` as written, before folding and stemming: what
+    the page highlights (a span's :func:`tokenize` gives its BM25 token, if any)."""
+    return [m.span() for m in TOKEN.finditer(unify_apostrophes(text))]
 
 
 def tokenize_many(texts: list[str]) -> list[list[str]]:

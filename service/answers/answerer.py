@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from service.answers.candidates import Candidate, Question, best_span, candidates, question_of
+from service.answers.candidates import (
+    Candidate,
+    Question,
+    best_span,
+    candidates,
+    question_of,
+    warm,
+)
 from service.answers.render import answer_text, quote, short_answer
 from service.answers.scorer import Scorer
 from service.answers.tasks import TASK_INTENTS, AnnexA, TaskAnswer
@@ -56,6 +63,7 @@ class Answerer:
         self.scorer = scorer or Scorer.load()
         index = searcher.index
         self.annex = AnnexA([task for _, task in index.tasks], index.passages, index.glossary)
+        warm(index.passages)
 
     def ask(self, question: str, k: int = 5) -> tuple[Query, Answer]:
         query, hits = self.searcher.batch_search([question], max(k, 10))[0]

@@ -17,12 +17,13 @@ from indexer.lexicon import Glossary
 from indexer.models import Passage
 from indexer.sentences import split_sentences
 from indexer.text import fold, tokenize
-from service.answers.spans import Span, find_spans
+from service.answers.spans import Span, find_spans, places_named
 from service.query import Query
 from service.search import Hit, Searcher
 
 DEPTH = 8  # passages read for candidates (at least the top 5 the issue asks for)
 NUMBER = re.compile(r"\d+(?:[ ,.]\d{3})*")
+LETTERS = re.compile(r"[^\W\d_]+")
 WORD = re.compile(r"[\w'’-]+")
 MONEY = re.compile(
     r"\b(?:montant|somme|cout\w*|finance\w*|verse\w*|dollars?|budget|how much|amount|cost\w*|"
@@ -32,10 +33,8 @@ REQUIRED = ("number", "date", "person")  # no such span, no answer from the sent
 TYPED = ("number", "date", "person", "organisation", "place")
 FEATURES = (
     "sim",  # e5 cosine question <-> sentence (stored sentence vector)
-    "sim_gap",  # sim minus the best sim among the question's candidates
     "inv_rank",  # 1 / passage rank
     "fused_rel",  # passage fused score / the first passage's
-    "dense_top",  # best passage cosine of the question (how close the corpus is at all)
     "coverage",  # IDF share of the question's French words in the sentence
     "heading_cov",  # ... in its section heading
     "passage_cov",  # ... in its whole passage
@@ -46,11 +45,14 @@ FEATURES = (
     "qnum_missing_passage",  # ... and from its whole passage
     "anchors_passage",  # share of the question's names/acronyms found in the passage
     "anchors_sentence",  # ... in the sentence
+    "place_missing",  # the question names a place (Quebec, Manitoba) its passage does not
     "novel",  # words of the sentence the question does not have (new information), / 10
     "counted",  # "how many X": X is in the sentence
     "counted_span",  # ... right after one of its numbers ("34 permis")
     "unit_match",  # an amount of money is asked and a span is in dollars (1 otherwise)
     "pair",  # two sentences
+    "sim_rank",  # 1 / rank of sim among the question's candidates
+    "span_near",  # its best span is next to the question's words (1 / (1 + words between))
     "length",  # characters / 400, at most 1.5
     "english",
     "keyword",
@@ -69,6 +71,7 @@ class Question:
     anchors: list[str]  # folded
     counted: set[str]
     money: bool  # an amount of money is asked
+    places: frozenset[str]  # places the question names, by their French name
 
 
 @dataclass
@@ -83,6 +86,8 @@ class Candidate:
     spans: list[Span] = field(default_factory=list)  # of the expected type, not in the question
     features: np.ndarray | None = None  # (len(FEATURES),) float32
     tokens: frozenset[str] = frozenset()
+    folded: str = ""  # accent-folded text
+    words: tuple[tuple[int, str], ...] = ()  # (offset in text, token)
 
 
 def question_of(query: Query, kind: str, keyword: bool, searcher: Searcher) -> Question:
@@ -103,6 +108,7 @@ def question_of(query: Query, kind: str, keyword: bool, searcher: Searcher) -> Q
         [fold(a) for a in query.anchors if not a[0].isdigit()],
         set(tokenize(query.counted)),
         kind == "number" and MONEY.search(fold(query.text)) is not None,
+        places_named(query.text) - {"Canada"},
     )
 
 
@@ -117,7 +123,10 @@ def candidates(question: Question, hits: list[Hit], searcher: Searcher) -> list[
     if question.kind in REQUIRED:
         found = [c for c in found if c.spans]
     _featurise(question, hits, found)
-    return found
+    # a passage that does not name the question's place or number does not answer it: "in
+    # Quebec" is not answered by the national figure, "in 2019" not by the 2014 one
+    vetoes = [FEATURES.index("place_missing"), FEATURES.index("qnum_missing_passage")]
+    return [c for c in found if not c.features[vetoes].any()]
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,8 @@ class Sentence:
     text: str
     start: int  # offset in the passage text, -1 when not found there (Annex index text)
     tokens: frozenset[str]
+    folded: str
+    words: tuple[tuple[int, str], ...]  # (offset in the sentence, token) of its words
 
 
 @dataclass(frozen=True)
@@ -136,10 +147,19 @@ class Reading:
     tokens: frozenset[str]  # of the passage and its breadcrumb
     folded: str
     numbers: frozenset[str]
+    places: frozenset[str]
 
 
 _READINGS: dict[tuple[str, str], Reading] = {}
-MAX_READINGS = 4096
+MAX_READINGS = 8192
+WARM_LIMIT = 5000  # an index of at most this many passages is read at start-up
+
+
+def warm(passages: list[Passage]) -> None:
+    """Read every passage ahead of the first question when the index is small."""
+    if len(passages) <= WARM_LIMIT:
+        for passage in passages:
+            read(passage)
 
 
 def read(passage: Passage) -> Reading:
@@ -161,7 +181,10 @@ def _read(passage: Passage) -> Reading:
         text = unit[len(title) + 2 :] if title and unit.startswith(f"{title}: ") else unit
         start = passage.text.find(text, cursor)
         cursor = start + len(text) if start >= 0 else cursor
-        sentences.append(Sentence(text, start, frozenset(tokenize(text))))
+        words = tuple(
+            (m.start(), token) for m in WORD.finditer(text) for token in tokenize(m.group())[:1]
+        )
+        sentences.append(Sentence(text, start, frozenset(t for _, t in words), fold(text), words))
     context = passage.text + " " + " ".join(passage.section_path)
     return Reading(
         tuple(sentences),
@@ -169,12 +192,29 @@ def _read(passage: Passage) -> Reading:
         frozenset(tokenize(context)),
         fold(context),
         frozenset(NUMBER.findall(context)),
+        places_named(context),
     )
 
 
 @lru_cache(maxsize=16384)
-def _spans(text: str, kind: str, glossary: Glossary) -> tuple[Span, ...]:
-    return tuple(find_spans(text, kind, glossary))
+def _spans(text: str, kind: str, glossary: Glossary, common: frozenset[str]) -> tuple[Span, ...]:
+    return tuple(find_spans(text, kind, glossary, common))
+
+
+_COMMON: dict[int, frozenset[str]] = {}
+
+
+def common_words(searcher: Searcher) -> frozenset[str]:
+    """Words the passages write in lower case, and the words of the English domain terms
+    (once per index)."""
+    index = searcher.index
+    key = id(index)
+    if key not in _COMMON:
+        _COMMON.clear()
+        lower = {w for p in index.passages for w in LETTERS.findall(p.text) if w.islower()}
+        english = {w.lower() for term in index.terms.terms for w in LETTERS.findall(term.en)}
+        _COMMON[key] = frozenset(lower | english)
+    return _COMMON[key]
 
 
 def _passage_candidates(
@@ -187,13 +227,17 @@ def _passage_candidates(
         return []
     glossary = searcher.index.glossary
     spans = [
-        [s for s in _spans(x.text, question.kind, glossary) if _new(s, question)]
+        [
+            s
+            for s in _spans(x.text, question.kind, glossary, common_words(searcher))
+            if _new(s, question)
+        ]
         for x in reading.sentences
     ]
     sims = vectors @ vector
     result = [
         Candidate(rank, hit, x.text, x.start, x.start + len(x.text) if x.start >= 0 else -1,
-                  float(sim), False, spans[i], tokens=x.tokens)
+                  float(sim), False, spans[i], tokens=x.tokens, folded=x.folded, words=x.words)
         for i, (x, sim) in enumerate(zip(reading.sentences, sims, strict=True))
     ]  # fmt: skip
     for i in range(len(reading.sentences) - 1):
@@ -207,7 +251,8 @@ def _passage_candidates(
         start, end = (a.start, a.start + len(text)) if located else (-1, -1)
         result.append(
             Candidate(rank, hit, text, start, end, sim, True, spans[i] + moved,
-                      tokens=a.tokens | b.tokens)
+                      tokens=a.tokens | b.tokens, folded=f"{a.folded} {b.folded}",
+                      words=a.words + tuple((at + shift, w) for at, w in b.words))
         )  # fmt: skip
     return result
 
@@ -230,9 +275,7 @@ def _share(wanted: dict[str, float], tokens: set[str]) -> float:
 
 
 def _featurise(question: Question, hits: list[Hit], found: list[Candidate]) -> None:
-    best_sim = max(c.sim for c in found) if found else 0.0
     top_score = hits[0].score or 1.0
-    dense_top = max((h.dense_score or 0.0) for h in hits[:DEPTH])
     typed = question.kind in TYPED
     anchors = question.anchors
     question_tokens = set(question.wanted) | set(tokenize(question.query.text))
@@ -241,10 +284,8 @@ def _featurise(question: Question, hits: list[Hit], found: list[Candidate]) -> N
         numbers = set(NUMBER.findall(c.text))
         values = {
             "sim": c.sim,
-            "sim_gap": c.sim - best_sim,
             "inv_rank": 1.0 / (c.rank + 1),
             "fused_rel": c.hit.score / top_score,
-            "dense_top": dense_top,
             "coverage": _share(question.wanted, c.tokens),
             "heading_cov": _share(question.wanted, reading.heading_tokens),
             "passage_cov": _share(question.wanted, reading.tokens),
@@ -257,8 +298,9 @@ def _featurise(question: Question, hits: list[Hit], found: list[Candidate]) -> N
                 sum(a in reading.folded for a in anchors) / len(anchors) if anchors else 1.0
             ),
             "anchors_sentence": (
-                sum(a in fold(c.text) for a in anchors) / len(anchors) if anchors else 1.0
+                sum(a in c.folded for a in anchors) / len(anchors) if anchors else 1.0
             ),
+            "place_missing": float(bool(question.places - reading.places)),
             "novel": min(len(c.tokens - question_tokens) / 10, 1.5),
             "counted": float(not question.counted or bool(question.counted & c.tokens)),
             "counted_span": float(
@@ -273,7 +315,31 @@ def _featurise(question: Question, hits: list[Hit], found: list[Candidate]) -> N
             "english": float(question.query.language == "en"),
             "keyword": float(question.keyword),
         }
-        c.features = np.asarray([values[f] for f in FEATURES], dtype=np.float32)
+        values["span_near"] = _nearness(c, question)
+        c.features = np.asarray([values.get(f, 0.0) for f in FEATURES], dtype=np.float32)
+    _rank_feature(found, "sim", "sim_rank")
+
+
+def _rank_feature(found: list[Candidate], source: str, target: str) -> None:
+    """Set feature ``target`` to 1 / rank of feature ``source`` (ties share the best rank)."""
+    if not found:
+        return
+    column = np.asarray([c.features[FEATURES.index(source)] for c in found])
+    ranks = (column[None, :] > column[:, None]).sum(axis=1) + 1  # (n,): better values + 1
+    for c, r in zip(found, ranks, strict=True):
+        c.features[FEATURES.index(target)] = 1.0 / r
+
+
+def _nearness(c: Candidate, question: Question) -> float:
+    span = best_span(c, question)
+    if span is None:
+        return 0.0
+    wanted = set(question.wanted) | question.counted
+    positions = [at for at, token in c.words if token in wanted]
+    if not positions:
+        return 0.0
+    gap = min(abs(span.start - p) for p in positions)
+    return 1.0 / (1.0 + gap / 8)
 
 
 def best_span(candidate: Candidate, question: Question) -> Span | None:
@@ -281,11 +347,8 @@ def best_span(candidate: Candidate, question: Question) -> Span | None:
     beside "permis" rather than another one)."""
     if not candidate.spans:
         return None
-    positions = [
-        m.start()
-        for m in WORD.finditer(candidate.text)
-        if set(tokenize(m.group())) & (set(question.wanted) | question.counted)
-    ]
+    wanted = set(question.wanted) | question.counted
+    positions = [at for at, token in candidate.words if token in wanted]
     if not positions:
         return candidate.spans[0]
     return min(candidate.spans, key=lambda s: min(abs(s.start - p) for p in positions))

@@ -179,7 +179,18 @@ def place_spans(text: str) -> list[Span]:
     return [Span("place", text[a:b], a, b, name) for a, b, name in _place_matcher().spans(text)]
 
 
-def names(text: str, exclude: list[Span]) -> list[Span]:
+@cache
+def _any_place_matcher() -> PhraseMatcher:
+    forms = [(fr, fr) for fr in places()] + [(en, fr) for fr, en in places().items()]
+    return PhraseMatcher(forms, exact=True)
+
+
+def places_named(text: str) -> frozenset[str]:
+    """The places ``text`` names in French or English, by their French name."""
+    return frozenset(value for _, _, value in _any_place_matcher().spans(text))
+
+
+def names(text: str, exclude: list[Span], common: frozenset[str] = frozenset()) -> list[Span]:
     """Runs of capitalised words (``Kim Pate``, ``Diane Redsky``) outside other spans and not
     starting a sentence with a common word."""
     found = []
@@ -188,7 +199,8 @@ def names(text: str, exclude: list[Span]) -> list[Span]:
             continue
         title = HONORIFIC.match(match.group(0))
         start = match.start() + (title.end() if title else 0)
-        if " " in text[start : match.end()]:
+        words = text[start : match.end()].split()
+        if len(words) > 1 and not any(w.lower() in common for w in words):
             found.append(
                 Span(
                     "person",
@@ -201,9 +213,12 @@ def names(text: str, exclude: list[Span]) -> list[Span]:
     return found
 
 
-def find_spans(text: str, kind: str, glossary: Glossary) -> list[Span]:
+def find_spans(
+    text: str, kind: str, glossary: Glossary, common: frozenset[str] = frozenset()
+) -> list[Span]:
     """The spans of ``kind`` in ``text`` (an answer type of ``types.expected_type``; a list or
-    description has none)."""
+    description has none). ``common``: words the corpus writes in lower case, which a
+    person's name does not contain ("Human Trafficking" is a title, not a name)."""
     if kind == "number":
         return numbers(text)
     if kind == "date":
@@ -214,5 +229,5 @@ def find_spans(text: str, kind: str, glossary: Glossary) -> list[Span]:
         return place_spans(text)
     if kind == "person":
         known = organisations(text, glossary) + place_spans(text) + dates(text)
-        return names(text, known)
+        return names(text, known, common)
     return []

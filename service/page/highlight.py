@@ -12,35 +12,36 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-from indexer.text import fold, stem, stopwords
+from indexer.text import token_spans, tokenize
 
-WORD = re.compile(r"\d+(?:[.,-]\d+)*|[^\W\d_]+")
 CITATION = re.compile(r"\[(\d+)\]")
-MIN_WORD = 3
+MIN_CHARS = 3  # shorter words are not highlighted, numbers excepted ("34")
 
 
-def _key(word: str) -> str:
-    folded = fold(word)
-    return folded if folded[0].isdigit() else stem(folded)
+def _keys(word: str) -> list[str]:
+    """The BM25 tokens of ``word`` (none for a stop word or a short word)."""
+    return tokenize(word) if len(word) >= MIN_CHARS or word.isdigit() else []
 
 
 def query_keys(texts: Iterable[str]) -> frozenset[str]:
-    """Match keys (folded, stemmed) of the words worth highlighting in ``texts``."""
-    words = (w for text in texts for w in WORD.findall(text))
-    return frozenset(_key(w) for w in words if len(w) >= MIN_WORD and fold(w) not in stopwords())
+    """The tokens (folded, stemmed, as BM25 sees them) of the words of ``texts`` worth
+    highlighting."""
+    return frozenset(
+        key for text in texts for start, end in token_spans(text) for key in _keys(text[start:end])
+    )
 
 
 def highlight(text: str, keys: frozenset[str]) -> Markup:
     """``text`` escaped, with every word whose key is in ``keys`` wrapped in ``<mark>``."""
     parts: list[Markup] = []
     position = 0
-    for match in WORD.finditer(text):
-        word = match.group()
-        if len(word) < MIN_WORD or _key(word) not in keys:
+    for start, end in token_spans(text):
+        word = text[start:end]
+        if not keys.intersection(_keys(word)):
             continue
-        parts.append(escape(text[position : match.start()]))
+        parts.append(escape(text[position:start]))
         parts.append(Markup("<mark>{}</mark>").format(word))
-        position = match.end()
+        position = end
     parts.append(escape(text[position:]))
     return Markup("").join(parts)
 

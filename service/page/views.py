@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from service.answers import Answer
 from service.engine import Engine
 from service.filtering import FACETS, Choices
 from service.i18n import t
@@ -95,7 +96,7 @@ def result_view(
 
 
 def answer_view(
-    answer,
+    answer: Answer,
     citations: list[Passage],
     keys: frozenset[str],
     language: str,
@@ -105,9 +106,7 @@ def answer_view(
     """The answer (in ``answer_language``) with its ``[n]`` markers linked to its sources
     ``#c{n}``. The answer span (``answer.span``: citation number and character
     offsets, when the answerer gives one) is marked inside its cited passage."""
-    short = getattr(answer, "short_answer", None)
-    confidence = getattr(answer, "confidence", None)
-    cited, span, sentence = _span(getattr(answer, "span", None))
+    cited, span, sentence = _span(answer.span)
     markers = {int(n) for n in CITATION.findall(answer.text)}
     sources = []
     for n, passage in enumerate(citations, start=1):
@@ -120,8 +119,8 @@ def answer_view(
         text=link_citations(answer.text, len(citations)),
         answered=answer.answered,
         language=answer_language,
-        short=short,
-        confidence=confidence,
+        short=answer.short_answer,
+        confidence=answer.confidence if answer.answered else None,
         sources=sources,
     )
 
@@ -153,7 +152,7 @@ def option_label(engine: Engine, name: str, value: str, language: str) -> str:
     if name == "org":
         return organisation_label(engine, value, language)
     if name == "doc":
-        document = next((d for d in engine.index.documents if d["id"] == value), {})
+        document = engine.index.document_map.get(value, {})
         title = document.get("title_en") if language == "en" else None
         return title or document.get("title", value)
     if name == "task":

@@ -77,7 +77,7 @@ def document_page(
     t = strings("page")[language]
     path = f"/documents/{quote(doc_id, safe='')}/view"
     context: dict[str, Any] = {"lang": language, "t": t, "switch": switch_links(path, {})}
-    document = next((d for d in engine.index.documents if d["id"] == doc_id), None)
+    document = engine.index.document_map.get(doc_id)
     if document is None:
         context |= {"title": t["not_found_doc"], "doc_id": doc_id}
         return TEMPLATES.TemplateResponse(request, "not_found.html", context, status_code=404)

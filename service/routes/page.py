@@ -19,6 +19,7 @@ from service.page.highlight import query_keys
 from service.page.language import interface_language, switch_links
 from service.page.views import AnswerView, Result, answer_view, facets_view, result_view
 from service.page_assets import TEMPLATES
+from service.query import query_language
 from service.schemas import hit_to_passage
 from service.search import Filters
 from service.validation import InvalidInput, clean_user_text
@@ -88,7 +89,7 @@ def search_page(
         question = clean_user_text(text, "q", limit) if text else ""
     except InvalidInput:
         question = ""
-    detected = engine.searcher.analyse(question).language if question else None
+    detected = query_language(question, engine.index.terms) if question else None
     language = interface_language(lang, detected, accept_language)
     raw = {"doc": doc, "org": org, "task": task, "status": status, "kind": kind}
     filters, bad = resolve_all(engine, raw)
