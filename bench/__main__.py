@@ -14,7 +14,7 @@ from pathlib import Path
 
 from indexer.errors import SETUP_ERRORS
 
-from . import build, scale, service_bench
+from . import build, scale, scale_report, service_bench
 from .stats import table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +71,12 @@ def _scale_section(args: argparse.Namespace) -> str:
     sizes = [10_000] if args.quick else [10_000, 100_000]
     ms = scale.MS[:1] if args.quick else scale.MS  # quick: the default M only
     report = scale.bench_scale(
-        sizes, 50 if args.quick else 200, build.CORPUS, ROOT / "index", ms=ms
+        sizes,
+        50 if args.quick else 200,
+        build.CORPUS,
+        ROOT / "index",
+        ms=ms,
+        top1=scale_report.top1_table,
     )
     return _section("4. Scale (synthetic collections)", _scale_text(report))
 
@@ -128,14 +133,14 @@ def _latency_section(report: service_bench.ServiceReport) -> str:
 
 
 def _scale_text(report: scale.ScaleReport) -> str:
-    intro = scale.describe(report) + (
-        " Lexical: `LexicalStore` (bm25s) over texts of 60–160 words drawn from the real "
+    intro = scale_report.describe(report) + (
+        " Lexical: a bm25 channel (bm25s) over texts of 60–160 words drawn from the real "
         "corpus with their frequencies; build includes tokenisation; a query is 3–6 corpus "
         "words (tokenise + score every passage + top 100).\n\n"
     )
-    parts = [intro + scale.render(report.rows)]
+    parts = [intro + scale_report.render(report.rows)]
     sweep = "HNSW sweep (build once per M; efSearch below the depth is raised to it):\n\n"
-    parts.append(sweep + scale.render_sweep(report.rows))
+    parts.append(sweep + scale_report.render_sweep(report.rows))
     if report.top1 is not None:
         top1 = "Cosine of a passage to its nearest other passage (percentiles):\n\n"
         parts.append(top1 + report.top1)

@@ -15,7 +15,14 @@ from eval import qrels as qrels_mod
 from eval.metrics import answer_correct, judge_answer, retrieval_per_query
 from eval.questions import Question
 from eval.remote import HttpSystem
-from eval.systems import AnswerRecord, Bm25System, DenseSystem, FullSystem, PeerSystem, System
+from eval.systems import (
+    BASELINES,
+    AnswerRecord,
+    BaselineSystem,
+    FullSystem,
+    PeerSystem,
+    System,
+)
 from indexer.embed import Embedder, make_embedder
 from indexer.load import load_collection
 from indexer.models import Document
@@ -109,8 +116,10 @@ def _make(
         system = HttpSystem(base_url, engine.index.passages if engine else None)
         system.check()
         return system
-    if name in ("bm25", "dense", "full"):
-        return {"bm25": Bm25System, "dense": DenseSystem, "full": FullSystem}[name](engine)
+    if name in BASELINES:
+        return BaselineSystem(engine, name, BASELINES[name])
+    if name == "full":
+        return FullSystem(engine)
     raise ValueError(f"unknown system {name!r}: choose from {', '.join(SYSTEMS)}")
 
 

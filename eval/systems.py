@@ -2,8 +2,10 @@
 
 ``peer``   langchain RecursiveCharacterTextSplitter (1000/200) over the raw files, flat
            inner-product search with the project's embedder: a typical off-the-shelf RAG.
-``bm25``   BM25 alone over the project's passages (French stemming).
-``dense``  dense retrieval alone over the project's passages.
+``bm25``   BM25 alone over the project's passages (French stemming): the searcher with the
+           lexical ranking of the raw question only.
+``dense``  dense retrieval alone over the project's passages: the searcher with the dense
+           ranking of the raw question only.
 ``full``   the project's hybrid searcher, in process (``eval.remote`` does it over HTTP).
 
 Each system also exposes ``passages``: every passage it can return, for the qrels.
@@ -15,19 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from eval.qrels import line_of
 from eval.questions import Question
 from eval.risk import confidence_of
+from indexer.backends import DENSE, LEXICAL, Batch, Channel, ChannelKind, create_backend
 from indexer.cache import EmbeddingCache
 from indexer.embed import Embedder
 from indexer.models import Document, Passage
-from indexer.stores import DenseStore
-from indexer.text import tokenize
+from indexer.settings import Settings
 from service.answers import Answerer
 from service.engine import Engine, load_engine
+from service.search import Profile, Searcher
 
 K = 10
 PEER_CHUNK_SIZE = 1000
@@ -83,11 +85,6 @@ def _peer_passage(doc: Document, n: int, text: str, start: int) -> Passage:
     )
 
 
-def _top_k(passages: list[Passage], scores: np.ndarray, ids: np.ndarray) -> Ranking:
-    """(passage, score) pairs for FAISS result rows, skipping the -1 padding."""
-    return [(passages[int(i)], float(s)) for i, s in zip(ids, scores, strict=True) if i >= 0]
-
-
 class PeerSystem:
     name = "peer"
 
@@ -99,46 +96,46 @@ class PeerSystem:
         cache = EmbeddingCache(cache_dir, embedder.id)
         texts = [p.text for p in self.passages]
         vectors, _ = cache.embed(texts, embedder.embed_passages, progress=progress)
-        self.store = DenseStore.build(vectors, hnsw_threshold=10**9)
+        exact = Settings(hnsw_threshold=10**9)  # a flat (exact) index, as a peer would use
+        channels = [Channel(DENSE, ChannelKind.DENSE, embedder.dim)]
+        self.backend = create_backend("local", None, channels, exact)
+        payloads = [{"doc": p.doc_id} for p in self.passages]
+        self.backend.upsert(Batch([p.id for p in self.passages], payloads, {DENSE: vectors}))
+        self._by_id = {p.id: p for p in self.passages}
 
     def retrieve(self, questions: list[Question]) -> Run:
         vectors = self.embedder.embed_queries([q.question for q in questions])
-        scores, ids = self.store.search(vectors, K)
-        return {
-            q.id: _top_k(self.passages, scores[row], ids[row]) for row, q in enumerate(questions)
-        }
+        run = {}
+        for q, vector in zip(questions, vectors, strict=True):
+            ids, scores = self.backend.search(DENSE, vector, K)
+            run[q.id] = [(self._by_id[i], float(s)) for i, s in zip(ids, scores, strict=True)]
+        return run
 
 
-class Bm25System:
-    name = "bm25"
+class BaselineSystem:
+    """One ranking of the project's searcher over the raw question (no expansions, no
+    task or organisation boosts)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.index = engine.index
+    def __init__(self, engine: Engine, name: str, ranking: str) -> None:
+        self.name = name
         self.passages = engine.index.passages
+        s = engine.searcher
+        self.searcher = Searcher(s.index, s.embedder, s.settings, Profile((ranking,), False))
 
     def retrieve(self, questions: list[Question]) -> Run:
-        return {q.id: self._search(q.question) for q in questions}
-
-    def _search(self, text: str) -> Ranking:
-        scores = self.index.lexical.scores(tokenize(text))
-        order = np.argsort(-scores, kind="stable")[:K]
-        return [(self.passages[int(i)], float(scores[i])) for i in order if scores[i] > 0]
-
-
-class DenseSystem:
-    name = "dense"
-
-    def __init__(self, engine: Engine) -> None:
-        self.index = engine.index
-        self.embedder = engine.searcher.embedder
-        self.passages = engine.index.passages
-
-    def retrieve(self, questions: list[Question]) -> Run:
-        vectors = self.embedder.embed_queries([q.question for q in questions])
-        scores, ids = self.index.dense.search(vectors, K)
+        results = self.searcher.batch_search([q.question for q in questions], K)
         return {
-            q.id: _top_k(self.passages, scores[row], ids[row]) for row, q in enumerate(questions)
+            q.id: [(hit.passage, hit.scores[self.ranking]) for hit in hits]
+            for q, (_, hits) in zip(questions, results, strict=True)
         }
+
+    @property
+    def ranking(self) -> str:
+        (name,) = self.searcher.profile.rankings
+        return name
+
+
+BASELINES = {"bm25": LEXICAL, "dense": DENSE}  # system name -> its one ranking
 
 
 class FullSystem:

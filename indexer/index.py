@@ -1,4 +1,4 @@
-"""A published index loaded in memory: passages, tasks, documents, glossary and the stores."""
+"""A published index loaded in memory: passages, tasks, documents, glossary and its backend."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from indexer.backends import Backend, BackendUnavailableError, engine_of, open_backend
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE
 from indexer.lexicon import Glossary, GlossaryError, TermTranslator
 from indexer.models import Deliverable, Passage, Task
+from indexer.settings import Settings
 from indexer.store import IndexCorruptError, read_manifest, verify
-from indexer.stores import DenseStore, LexicalStore, SentenceStore, SparseStore
 
 
 @dataclass
 class Index:
-    """Row i of ``passages`` is vector i of ``dense``, row i of ``sparse`` and document i of
-    ``lexical`` and ``english``; ``sentences`` maps its vectors to these rows."""
+    """``backend`` holds one point per passage, keyed by the passage id."""
 
     path: Path  # the resolved build directory
     manifest: dict[str, Any]
@@ -27,11 +27,7 @@ class Index:
     documents: list[dict[str, Any]]
     glossary: Glossary
     terms: TermTranslator
-    dense: DenseStore
-    lexical: LexicalStore
-    english: LexicalStore  # BM25 over the English field of the passages (indexer.english)
-    sentences: SentenceStore
-    sparse: SparseStore | None  # None: the embedder has no sparse head
+    backend: Backend
 
     @property
     def built_at(self) -> str:
@@ -53,14 +49,15 @@ class Index:
         return {p.id: row for row, p in enumerate(self.passages)}
 
 
-def load_index(index_dir: Path, embedder_id: str) -> Index:
-    """Load and verify the build ``index_dir`` points at.
+def load_index(index_dir: Path, embedder_id: str, settings: Settings | None = None) -> Index:
+    """Load and verify the build ``index_dir`` points at; with ``settings``, also check it
+    was built for ``settings.backend`` and open a remote backend with its address.
 
     Raises IndexMissingError, IndexCorruptError or IndexMismatchError with what to run.
     """
     directory = Path(index_dir).resolve()
     manifest = read_manifest(directory)
-    verify(directory, manifest, embedder_id)
+    verify(directory, manifest, embedder_id, engine_of(settings) if settings else None)
     try:
         passages = [
             Passage.from_dict(json.loads(line))
@@ -70,50 +67,25 @@ def load_index(index_dir: Path, embedder_id: str) -> Index:
         documents = _json(directory / "documents.json")
         glossary = Glossary.load(directory / GLOSSARY_FILE)
         terms = TermTranslator.load(directory / TERMS_FILE)
-        dense, lexical = DenseStore.load(directory), LexicalStore.load(directory)
-        english = LexicalStore.load(directory, LexicalStore.ENGLISH_DIR)
-        sentences = SentenceStore.load(directory)
-        has_sparse = manifest["embedder"].get("sparse") is not None
-        sparse = SparseStore.load(directory) if has_sparse else None
+        backend = open_backend(directory, manifest["backend"], settings or Settings())
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, GlossaryError) as exc:
         raise IndexCorruptError(
             f"{directory} cannot be read ({exc}): run `python -m indexer build`"
         ) from exc
-    _check_rows(directory, len(passages), dense, sparse, sentences)
-    return Index(
-        directory,
-        manifest,
-        passages,
-        tasks,
-        documents,
-        glossary,
-        terms,
-        dense,
-        lexical,
-        english,
-        sentences,
-        sparse,
-    )
+    _check_rows(directory, passages, backend)
+    return Index(directory, manifest, passages, tasks, documents, glossary, terms, backend)
 
 
-def _check_rows(
-    directory: Path,
-    n_passages: int,
-    dense: DenseStore,
-    sparse: SparseStore | None,
-    sentences: SentenceStore,
-) -> None:
-    """Every store must hold one row per passage, every sentence belong to one."""
-    counts = {"vectors": len(dense), "sparse rows": len(sparse) if sparse else n_passages}
-    problems = [f"{n} {what}" for what, n in counts.items() if n != n_passages]
-    owners = sentences.owners
-    if len(owners) != len(sentences) or (
-        len(owners) and not 0 <= owners.min() <= owners.max() < n_passages
-    ):
-        problems.append("sentences of unknown passages")
-    if problems:
+def _check_rows(directory: Path, passages: list[Passage], backend: Backend) -> None:
+    """The backend must hold one point per passage (checked when its engine answers: an
+    unreachable remote engine is reported by searches and /health, not at load)."""
+    try:
+        points = len(backend.ids())
+    except BackendUnavailableError:
+        return
+    if points != len(passages):
         raise IndexCorruptError(
-            f"{directory}: {', '.join(problems)} for {n_passages} passages: "
+            f"{directory}: {points} vectors for {len(passages)} passages: "
             "run `python -m indexer build`"
         )
 

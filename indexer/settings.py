@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,12 @@ class Settings(BaseSettings):
     # HNSW candidates per search, stored in vectors.faiss (`indexer ensure` rebuilds); a search
     # never keeps fewer than its depth (candidates). 256: recall@100 0.999 at 100k (bench/scale.py)
     hnsw_ef_search: int = Field(256, ge=16, le=4096)
+    backend: Literal["local", "qdrant"] = "local"  # retrieval backend (indexer/backends/)
+    # qdrant: a remote cluster at this URL; unset, an embedded Qdrant Edge shard in the build
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+    qdrant_collection: str = "traite"  # the alias readers use; builds are "<alias>-<stamp>"
+    qdrant_timeout_s: float = Field(5.0, gt=0)  # per request to a remote cluster
 
     # Retrieval: defaults from indexer/data/tuned.json (`python -m eval.tune`, dev split)
     rrf_k: int = Field(TUNED["rrf_k"], ge=1)

@@ -3,17 +3,15 @@
 Layout of one build::
 
     manifest.json     format, embedder, per-document sha256, counts, file checksums, versions
-    passages.jsonl    one Passage per line, row i = vector i = BM25 document i
+    passages.jsonl    one Passage per line (a backend point per passage, keyed by its id)
     tasks.json        Annex A task records
     documents.json    document metadata and section trees
     glossary.json     the bilingual glossary (copied from the corpus)
     terms_en_fr.json  English->French query terms (copied from the corpus)
-    vectors.faiss     DenseStore
-    sentences.faiss   SentenceStore: one vector per sentence of the passages,
-    sentence_owners.npy   and the passage row of each
-    sparse.npz        SparseStore: latent terms, when the embedder has a sparse head
-    bm25/             LexicalStore of the passages (French)
-    bm25_en/          LexicalStore of their English field (``indexer.english``)
+    the backend's files: ``local`` (indexer/backends/local.py) writes
+    local_points.jsonl, vectors.faiss, sentences.faiss + sentence_owners.npy, sparse.npz
+    (latent terms, when the embedder has a sparse head), bm25/ (French) and bm25-lexical_en/
+    (the passages' English field, ``indexer.english``)
 
 ``index_dir`` itself is a symbolic link to the current build in ``.<name>-builds/``; a new
 build is written beside it and published by atomically replacing the link, so readers never
@@ -33,23 +31,26 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from indexer.cache import EmbeddingCache
-from indexer.embed import Embedder, SparseEncoder
-from indexer.english import EnglishField
+from indexer.backends import backend_entry, engine_of
+from indexer.embed import Embedder
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE, Collection, ingest
 from indexer.load import load_collection
-from indexer.models import Passage
-from indexer.sentences import sentence_units
+from indexer.points import english_texts as english_texts  # re-exported: part of the API
+from indexer.points import fill_backend, make_batch
+from indexer.points import search_text as search_text  # re-exported: part of the API
 from indexer.settings import Settings
-from indexer.stores import DenseStore, LexicalStore, SentenceStore, SparseStore
-from indexer.text import tokenize_english_many
 
 # 2: task overview passages, index_text; 3: sentence and sparse stores; 4: sparse.npz holds
-# the posting lists alone (a scipy CSC matrix); 5: bm25_en, the English field
-FORMAT_VERSION = 5
+# the posting lists alone (a scipy CSC matrix); 5: retrieval backends (manifest "backend");
+# 6: bm25 channel "lexical_en", the passages' English field (indexer.english)
+FORMAT_VERSION = 6
 MANIFEST = "manifest.json"
+SETTING_OF = {  # the environment that selects each backend engine
+    "local": "TRAITE_BACKEND=local",
+    "qdrant-edge": "TRAITE_BACKEND=qdrant (TRAITE_QDRANT_URL unset)",
+    "qdrant": "TRAITE_BACKEND=qdrant TRAITE_QDRANT_URL=<url>",
+}
+UNCHECKED = {"qdrant"}  # the Qdrant Edge shard
 KEEP_BUILDS = 2
 
 
@@ -69,81 +70,58 @@ class IndexMismatchError(IndexError_):
     pass
 
 
-def search_text(passage: Passage) -> str:
-    """What is embedded and BM25-indexed: the breadcrumb, then the passage."""
-    return " > ".join(passage.section_path) + "\n" + passage.indexed_text
-
-
 def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -> dict[str, Any]:
     """Ingest the corpus, embed (reusing cached vectors) and publish a new index build."""
     started = time.perf_counter()
     collection = ingest(settings.corpus_dir, settings.chunk_size, settings.chunk_overlap)
-    stores, embedded, n_sentences = _build_stores(collection, embedder, settings, progress)
+    batch, embedded, n_sentences = make_batch(collection, embedder, settings, progress)
     builds = _builds_dir(settings.index_dir)
     builds.mkdir(parents=True, exist_ok=True)
     target = builds / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     staging = builds / f"{target.name}.tmp"
+    backend, previous = None, None
     try:
         staging.mkdir()
         _write(staging, collection, settings)
-        for store in stores:
-            store.save(staging)
+        previous = _previous(settings, embedder)
+        hashes = {d.id: d.sha256 for d in collection.documents}
+        backend, changes = fill_backend(settings, staging, embedder, batch, previous, hashes)
         manifest = _manifest(collection, embedder, staging, embedded, started)
-        manifest["counts"]["sentences"] = n_sentences
+        manifest["counts"].update(sentences=n_sentences, **changes)
         manifest["config"] = _config(settings)
+        manifest["backend"] = backend_entry(backend)
         _write_json(staging / MANIFEST, manifest)
         staging.rename(target)
+        backend.publish()  # a remote alias, then the build link
         _publish(settings.index_dir, target)
+    except BaseException:
+        if backend is not None and not previous:
+            backend.discard()
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _prune(builds, keep=target)
     return manifest
 
 
-def _build_stores(
-    collection: Collection, embedder: Embedder, settings: Settings, progress: bool
-) -> tuple[list[Any], int, int]:
-    """Every store of the build, the number of passages embedded anew, the sentence count."""
-    texts = [search_text(p) for p in collection.passages]
-    cache = EmbeddingCache(settings.embedding_cache, embedder.id)
-    vectors, embedded = cache.embed(texts, embedder.embed_passages, progress=progress)
-    units, owners = sentence_units(collection.passages)
-    unit_vectors, _ = cache.embed(units, embedder.embed_passages, progress, unit="sentence")
-    hnsw = settings.hnsw_threshold, settings.hnsw_ef_search
-    stores: list[Any] = [
-        DenseStore.build(vectors, *hnsw),
-        SentenceStore.build(unit_vectors, owners, *hnsw),
-        LexicalStore.build(texts),
-        LexicalStore.build(
-            english_texts(collection), tokenize_english_many, LexicalStore.ENGLISH_DIR
-        ),
-    ]
-    if embedder.sparse is not None:
-        stores.append(_sparse_store(embedder.sparse, settings, texts, progress))
-    return stores, len(embedded), len(units)
-
-
-def english_texts(collection: Collection) -> list[str]:
-    """The English field of every passage (``indexer.english``), from the search text."""
-    field = EnglishField(collection.glossary, collection.terms)
-    return [field.text(search_text(p), p.organisations) for p in collection.passages]
-
-
-def _sparse_store(
-    encoder: SparseEncoder, settings: Settings, texts: list[str], progress: bool
-) -> SparseStore:
-    """Latent terms of ``texts``, cached like the vectors: a cached row is the feature ids
-    (exact as float32, being below 2**24) followed by their weights."""
-
-    def encode(batch: list[str]) -> np.ndarray:
-        indices, values = encoder.encode_passages(batch)
-        return np.hstack([indices.astype(np.float32), values])
-
-    cache = EmbeddingCache(settings.embedding_cache, encoder.id)
-    rows, _ = cache.embed(texts, encode, progress, unit="latent terms")
-    return SparseStore.from_top_k(
-        rows[:, : encoder.top_k].astype(np.int32), rows[:, encoder.top_k :]
+def _previous(settings: Settings, embedder: Embedder) -> tuple[Path, dict[str, Any]] | None:
+    """The published build, if a new one can change it by document: same format, embedder,
+    build settings, backend, glossary and terms."""
+    try:
+        manifest = read_manifest(settings.index_dir)
+    except IndexError_:
+        return None
+    same = (
+        manifest.get("format_version") == FORMAT_VERSION
+        and manifest.get("embedder", {}).get("id") == embedder.id
+        and manifest.get("config") == _config(settings)
+        and manifest.get("backend", {}).get("engine") == engine_of(settings)
+        and all(
+            manifest.get("files", {}).get(name) == _sha256(settings.corpus_dir / name)
+            for name in (GLOSSARY_FILE, TERMS_FILE)
+        )
     )
+    return (Path(settings.index_dir).resolve(), manifest) if same else None
 
 
 def _write(directory: Path, collection: Collection, settings: Settings) -> None:
@@ -185,7 +163,12 @@ def _document_entry(collection: Collection, doc_id: str) -> dict[str, Any]:
 def _manifest(
     collection: Collection, embedder: Embedder, directory: Path, embedded: int, started: float
 ) -> dict[str, Any]:
-    files = sorted(p for p in directory.rglob("*") if p.is_file())
+    # an embedded engine's files change when it opens them (its own log): not checksummed
+    files = sorted(
+        p
+        for p in directory.rglob("*")
+        if p.is_file() and p.relative_to(directory).parts[0] not in UNCHECKED
+    )
     return {
         "format_version": FORMAT_VERSION,
         "embedder": {
@@ -244,8 +227,10 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
         ) from exc
 
 
-def verify(directory: Path, manifest: dict[str, Any], embedder_id: str) -> None:
-    """Check format, embedder and every file checksum of a build."""
+def verify(
+    directory: Path, manifest: dict[str, Any], embedder_id: str, backend: str | None = None
+) -> None:
+    """Check format, embedder, backend (unless None) and every file checksum of a build."""
     rebuild = f"run `python -m indexer build --index-dir {directory}`"
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexMismatchError(
@@ -257,6 +242,14 @@ def verify(directory: Path, manifest: dict[str, Any], embedder_id: str) -> None:
         raise IndexMismatchError(
             f"{directory} was built with embedder {built_with!r} but {embedder_id!r} is "
             f"configured: {rebuild} --embedder {embedder_id}, or set TRAITE_EMBEDDER={built_with}"
+        )
+    entry = manifest.get("backend", {})
+    built_for = entry.get("engine", entry.get("kind"))
+    if backend is not None and built_for != backend:
+        raise IndexMismatchError(
+            f"{directory} was built for backend {built_for!r} but {backend!r} is configured: "
+            f"run `{SETTING_OF[backend]} python -m indexer build`, "
+            f"or set {SETTING_OF.get(built_for, 'TRAITE_BACKEND=' + str(built_for))}"
         )
     for name, digest in manifest.get("files", {}).items():
         path = directory / name
@@ -276,6 +269,9 @@ def is_stale(settings: Settings, embedder_id: str) -> str | None:
         return "index format changed"
     if manifest.get("embedder", {}).get("id") != embedder_id:
         return "embedder changed"
+    entry = manifest.get("backend", {})
+    if entry.get("engine", entry.get("kind")) != engine_of(settings):
+        return "backend changed"
     current = {d.id: d.sha256 for d in load_collection(settings.corpus_dir)}
     indexed = {k: v["sha256"] for k, v in manifest.get("documents", {}).items()}
     if current != indexed:

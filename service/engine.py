@@ -32,7 +32,7 @@ def load_engine(
     embedder = embedder or make_embedder(
         settings.embedder, settings.st_query_prefix, settings.st_passage_prefix
     )
-    index = load_index(settings.index_dir, embedder.id)
+    index = load_index(settings.index_dir, embedder.id, settings)
     searcher = Searcher(index, embedder, settings)
     scorer = scorer or Scorer.load()
     if settings.min_answer_score is not None:

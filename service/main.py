@@ -11,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from indexer.backends import BackendUnavailableError
 from indexer.settings import Settings, get_settings
 from service.engine import Engine, EngineHolder, load_engine
 from service.page_assets import STATIC_PACKAGE
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(module.router)
     app.mount("/static", StaticFiles(packages=[STATIC_PACKAGE]), name="static")
     app.add_exception_handler(InvalidInput, _invalid_input)
+    app.add_exception_handler(BackendUnavailableError, _engine_unavailable)
     app.add_exception_handler(RequestValidationError, _validation_error)
     if settings.cors_origins:
         app.add_middleware(
@@ -79,6 +81,11 @@ def _openapi(app: FastAPI) -> dict:
 
 async def _invalid_input(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=422)
+
+
+async def _engine_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    """The remote search engine did not answer in time: 503, the client may retry."""
+    return JSONResponse({"detail": f"search engine unavailable: {exc}"}, status_code=503)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -68,10 +68,11 @@ class AskResponse(BaseModel):
 
 
 class Health(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "degraded"]
     passages: int
     embedder: str
     index_built_at: str
+    backend: Literal["local", "qdrant-edge", "qdrant"]
 
 
 class PassageWithContext(BaseModel):

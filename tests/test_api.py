@@ -61,6 +61,7 @@ def test_health(client: TestClient, built_index: dict) -> None:
         "passages": built_index["counts"]["passages"],
         "embedder": "e5-small-int4",
         "index_built_at": built_index["built_at"],
+        "backend": "local",
     }
 
 

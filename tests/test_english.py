@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.backends import LEXICAL_EN
 from indexer.english import EnglishField
 from indexer.index import Index
 from indexer.ingest import Collection, ingest
@@ -70,10 +71,11 @@ def test_english_tokens_are_stemmed_in_english() -> None:
 
 def test_the_index_holds_the_english_field(engine: Engine, built_index: dict) -> None:
     index: Index = engine.index
-    assert any(name.startswith("bm25_en/") for name in built_index["files"])
-    scores = index.english.scores(tokenize_english("Royal Canadian Mounted Police"))
-    assert len(scores) == len(index.passages)
-    best = index.passages[int(scores.argmax())]
+    channels = {c["name"]: c for c in built_index["backend"]["channels"]}
+    assert channels[LEXICAL_EN]["kind"] == "bm25" and channels[LEXICAL_EN]["tokenizer"] == "en"
+    ids, scores = index.backend.search(LEXICAL_EN, "Royal Canadian Mounted Police", 5)
+    assert len(ids) and (scores > 0).all()
+    best = next(p for p in index.passages if p.id == ids[0])
     assert "GRC" in best.organisations or "GRC" in best.indexed_text
 
 

@@ -24,10 +24,10 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
+from indexer.backends.stores import LexicalStore
 from indexer.index import load_index
 from indexer.settings import Settings
 from indexer.store import build_index
-from indexer.stores import LexicalStore
 from service.engine import load_engine
 from service.main import create_app
 

@@ -7,10 +7,10 @@ import copy
 import numpy as np
 import pytest
 
+from indexer.backends.stores import SentenceStore, SparseStore
 from indexer.embed import Embedder
 from indexer.models import Passage
 from indexer.sentences import sentence_units, split_sentences
-from indexer.stores import SentenceStore, SparseStore
 from indexer.text.sentences import MIN_CHARS
 from service.engine import Engine
 from service.search import Searcher
@@ -69,8 +69,10 @@ def test_sentence_store_ranks_passages_by_their_best_sentence() -> None:
     owners = np.array([0, 0, 1, 2], dtype=np.int32)
     store = SentenceStore.build(vectors, owners, hnsw_threshold=100, ef_search=16)
     query = np.array([0.1, 0.9, 0.5, 0.0], dtype=np.float32)
-    assert store.search(query, k=3, n_passages=3).tolist() == [0, 1, 2]
-    assert store.search(query, k=1, n_passages=3).tolist() == [0]
+    rows, scores = store.search(query, k=3, n_passages=3)
+    assert rows.tolist() == [0, 1, 2]
+    np.testing.assert_allclose(scores, [0.9, 0.5, 0.0], atol=1e-6)  # each one's best sentence
+    assert store.search(query, k=1, n_passages=3)[0].tolist() == [0]
 
 
 def test_sentence_store_round_trips(tmp_path) -> None:
@@ -79,7 +81,7 @@ def test_sentence_store_round_trips(tmp_path) -> None:
     store.save(tmp_path)
     loaded = SentenceStore.load(tmp_path)
     assert len(loaded) == 3 and loaded.owners.tolist() == [1, 0, 1]
-    assert loaded.search(vectors[1], 2, 2).tolist() == [0, 1]
+    assert loaded.search(vectors[1], 2, 2)[0].tolist() == [0, 1]
 
 
 def test_latent_terms_are_sparse_and_score_as_dot_products(embedder: Embedder) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import indexer.store
+from indexer.backends.stores import DenseStore, LexicalStore
 from indexer.cache import EmbeddingCache
 from indexer.embed import Embedder
 from indexer.index import load_index
@@ -31,13 +32,16 @@ from indexer.store import (
     is_stale,
     search_text,
 )
-from indexer.stores import DenseStore, LexicalStore
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 OCR_FILE = "rapport-sommaire-atelier-2015.txt"
 TINY_LINES = 66  # "Remerciements", "1 Contexte" with its footnotes, "2 Aperçu et objectif"
 REBUILD = "python -m indexer build"
+
+
+def manifest_backend(manifest: dict) -> str:
+    return manifest["backend"]["kind"]
 
 
 def sha256(path: Path) -> str:
@@ -92,8 +96,9 @@ def test_published_index_round_trips(settings: Settings, built_index: dict, embe
     counts = built_index["counts"]
     assert index.manifest == built_index
     assert index.passages == collection.passages
-    assert len(index.passages) == counts["passages"] == len(index.dense)
-    assert len(index.lexical.scores(["trait"])) == counts["passages"]
+    assert len(index.passages) == counts["passages"] == len(index.backend.ids())
+    assert index.backend.ids() == [p.id for p in index.passages]
+    assert index.backend.kind == "local" and manifest_backend(index.manifest) == "local"
     assert len(index.tasks) == counts["tasks"] == 17
     expected_tasks = [(d, t) for d, tasks in collection.tasks.items() for t in tasks]
     assert index.tasks == expected_tasks
@@ -433,7 +438,9 @@ def test_an_embedder_without_sparse_head_builds_and_searches(
     assert manifest["embedder"]["sparse"] is None
     assert "sparse.npz" not in manifest["files"] and "sentences.faiss" in manifest["files"]
     index = load_index(tiny_settings.index_dir, minilm.id)
-    assert index.sparse is None and len(index.sentences) == manifest["counts"]["sentences"]
+    assert "latent" not in index.backend.channels
+    _, (sentence_vectors, _) = index.backend.export("sentences")
+    assert len(sentence_vectors) == manifest["counts"]["sentences"]
     hits = Searcher(index, minilm, tiny_settings).search("Sécurité publique Canada remercie", 3)
     assert hits and all(h.sparse_rank is None for h in hits)
     assert any(h.sentence_rank for h in hits)

@@ -24,7 +24,8 @@ import numpy as np
 from eval.qrels import derive_qrels
 from eval.tune.base import Context, Result
 from indexer.settings import Settings
-from service.search import ORG_BOOST, OVERVIEW_BOOST, TASK_BOOST, Searcher
+from service.fusion import ORG_BOOST, OVERVIEW_BOOST, TASK_BOOST
+from service.search import Searcher
 
 ORDER = 10
 K = 10  # MRR@10, hit@1

@@ -11,7 +11,6 @@ from indexer.text.tokens import (
     token_spans,
     tokenize,
     tokenize_english,
-    tokenize_english_many,
     tokenize_many,
     words,
 )
@@ -28,7 +27,6 @@ __all__ = [
     "token_spans",
     "tokenize",
     "tokenize_english",
-    "tokenize_english_many",
     "tokenize_many",
     "unify_apostrophes",
     "words",

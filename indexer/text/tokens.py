@@ -52,11 +52,6 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in TOKEN.finditer(unify_apostrophes(text))]
 
 
-def tokenize_many(texts: list[str]) -> list[list[str]]:
-    """:func:`tokenize` of each text."""
-    return [tokenize(t) for t in texts]
-
-
 def tokenize_english(text: str) -> list[str]:
     """Folded, stop-word-free tokens of English ``text`` with English Snowball stems (for
     the English field of passages, ``indexer.english``); ``RCMP's`` gives ``rcmp``."""
@@ -69,11 +64,6 @@ def tokenize_english(text: str) -> list[str]:
     return tokens
 
 
-def tokenize_english_many(texts: list[str]) -> list[list[str]]:
-    """:func:`tokenize_english` of each text."""
-    return [tokenize_english(t) for t in texts]
-
-
 def find_anchors(text: str) -> list[str]:
     """Capitalised words, acronyms and numbers of ``text``, except function words and a
     first word that is only capitalised because it starts the sentence."""
@@ -83,3 +73,12 @@ def find_anchors(text: str) -> list[str]:
         for m in ANCHOR.finditer(text)
         if fold(m.group()) not in stop and (m.start() > 0 or not m.group()[1:].islower())
     ]
+
+
+def tokenize_many(texts: list[str], tokenizer: str = "fr") -> list[list[str]]:
+    """The tokens of each text, by the tokeniser named ``tokenizer`` (see ``TOKENIZERS``)."""
+    return [TOKENIZERS[tokenizer](t) for t in texts]
+
+
+# The tokenisers a bm25 channel can name (``indexer.backends.base.Channel.tokenizer``).
+TOKENIZERS = {"fr": tokenize, "en": tokenize_english}

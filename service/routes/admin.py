@@ -33,4 +33,5 @@ def reload_index(
         passages=len(engine.index.passages),
         embedder=engine.index.manifest["embedder"]["id"],
         index_built_at=engine.index.built_at,
+        backend=engine.index.backend.kind,
     )

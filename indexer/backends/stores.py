@@ -1,13 +1,10 @@
-"""The retrieval backends of an index directory: FAISS vectors (of passages and of their
-sentences), sparse latent-term vectors and a bm25s index.
-
-They are the only modules that touch FAISS or bm25s; a distributed engine would replace
-these classes and nothing above them.
+"""The stores of the local backend: FAISS vectors (of passages and of their sentences),
+sparse latent-term posting lists and a bm25s index. Only ``indexer.backends.local`` uses
+them: nothing outside ``indexer/backends/`` imports FAISS or bm25s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import bm25s
@@ -21,7 +18,6 @@ from indexer.text import tokenize_many
 HNSW_M = 32  # links per vector and layer (2 * M on the bottom layer)
 HNSW_EF_CONSTRUCTION = 80  # candidates kept while linking a new vector
 HNSW_EF_SEARCH = 256  # candidates kept per search: the default of Settings.hnsw_ef_search
-EMPTY_DOCUMENT = "\x00empty"  # the token of a text that has none (no tokenizer makes it)
 
 
 class DenseStore:
@@ -73,6 +69,10 @@ class DenseStore:
 
     def save(self, directory: Path, file: str = FILE) -> None:
         faiss.write_index(self._index, str(directory / file))
+
+    def all_vectors(self) -> np.ndarray:
+        """Every stored vector, (n, dim) float32."""
+        return self._index.reconstruct_n(0, self._index.ntotal)
 
     @classmethod
     def load(cls, directory: Path, file: str = FILE) -> DenseStore:
@@ -133,29 +133,36 @@ class SentenceStore:
     def nbytes(self) -> int:
         return self._dense.nbytes + self.owners.nbytes
 
-    def save(self, directory: Path) -> None:
-        self._dense.save(directory, self.FILE)
-        np.save(directory / self.OWNERS, self.owners)
+    def save(self, directory: Path, file: str = FILE, owners: str = OWNERS) -> None:
+        self._dense.save(directory, file)
+        np.save(directory / owners, self.owners)
 
     @classmethod
-    def load(cls, directory: Path) -> SentenceStore:
-        owners = np.load(directory / cls.OWNERS, allow_pickle=False).astype(np.int32)
-        return cls(DenseStore.load(directory, cls.FILE), owners)
+    def load(cls, directory: Path, file: str = FILE, owners: str = OWNERS) -> SentenceStore:
+        rows = np.load(directory / owners, allow_pickle=False).astype(np.int32)
+        return cls(DenseStore.load(directory, file), rows)
+
+    def all_vectors(self) -> np.ndarray:
+        """Every sentence vector, (n_sentences, dim) float32."""
+        return self._dense.all_vectors()
 
     def of_passage(self, row: int) -> np.ndarray:
         """The vectors of passage ``row``'s sentences, in text order: (n_sentences, dim)."""
         start, end = np.searchsorted(self.owners, [row, row + 1])  # owners are in row order
         return self._dense.vectors(np.arange(start, end))
 
-    def search(self, query: np.ndarray, k: int, n_passages: int) -> np.ndarray:
+    def search(self, query: np.ndarray, k: int, n_passages: int) -> tuple[np.ndarray, np.ndarray]:
         """Passage rows whose best sentence is nearest ``query`` (dim,), best first, at most
-        ``k``; ``k == n_passages`` searches every sentence."""
+        ``k``, with that sentence's score: (rows (<= k,), scores (<= k,)). ``k ==
+        n_passages`` searches every sentence."""
         depth = len(self) if k >= n_passages else k * self.SENTENCES_PER_PASSAGE
-        _, ids = self._dense.search(query[None, :], depth)
-        ids = ids[0][ids[0] >= 0]
+        scores, ids = self._dense.search(query[None, :], depth)
+        keep = ids[0] >= 0
+        ids, scores = ids[0][keep], scores[0][keep]
         passages = self.owners[ids]
         _, first = np.unique(passages, return_index=True)  # ids are best first
-        return passages[np.sort(first)][:k]
+        first = np.sort(first)[:k]
+        return passages[first], scores[first]
 
 
 class SparseStore:
@@ -195,14 +202,23 @@ class SparseStore:
         """Passage ``row``'s latent terms as a full (n_features,) float32 vector."""
         return self._columns[[row]].toarray().ravel()
 
-    def save(self, directory: Path) -> None:
-        sparse.save_npz(directory / self.FILE, self._columns, compressed=False)
+    @classmethod
+    def from_rows(cls, rows: sparse.spmatrix) -> SparseStore:
+        """``rows``: (n_passages, n_features) float32, any scipy sparse format."""
+        return cls(sparse.csc_matrix(rows, dtype=np.float32))
+
+    def rows(self) -> sparse.csr_matrix:
+        """Every passage's latent terms, (n_passages, n_features) float32 CSR."""
+        return self._columns.tocsr()
+
+    def save(self, directory: Path, file: str = FILE) -> None:
+        sparse.save_npz(directory / file, self._columns, compressed=False)
 
     @classmethod
-    def load(cls, directory: Path) -> SparseStore:
-        matrix = sparse.load_npz(directory / cls.FILE)
+    def load(cls, directory: Path, file: str = FILE) -> SparseStore:
+        matrix = sparse.load_npz(directory / file)
         if matrix.format != "csc":
-            raise ValueError(f"{cls.FILE}: expected a column-sparse matrix, got {matrix.format}")
+            raise ValueError(f"{file}: expected a column-sparse matrix, got {matrix.format}")
         return cls(matrix.astype(np.float32, copy=False))  # no second copy of a float32 file
 
     def scores(self, query: np.ndarray) -> np.ndarray:
@@ -213,36 +229,28 @@ class SparseStore:
 
 
 class LexicalStore:
-    """BM25 (Lucene variant) over tokenised texts, saved in the directory ``name``: the
-    French passages (``bm25``, tokens of ``indexer.text.tokenize``) or their English
-    field (``bm25_en``, ``tokenize_english``)."""
+    """BM25 (Lucene variant) over the tokens of ``indexer.text.tokenize``."""
 
     DIR = "bm25"
-    ENGLISH_DIR = "bm25_en"
 
-    def __init__(self, retriever: bm25s.BM25, name: str = DIR) -> None:
+    def __init__(self, retriever: bm25s.BM25) -> None:
         self._retriever = retriever
-        self.name = name
 
     @classmethod
-    def build(
-        cls,
-        texts: list[str],
-        tokenizer: Callable[[list[str]], list[list[str]]] = tokenize_many,
-        name: str = DIR,
-    ) -> LexicalStore:
+    def build(cls, texts: list[str], tokenizer: str = "fr") -> LexicalStore:
         retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
-        # bm25s cannot index a document without tokens: it gets one that no query has
-        tokens = [t or [EMPTY_DOCUMENT] for t in tokenizer(texts)]
-        retriever.index(tokens, show_progress=False)
-        return cls(retriever, name)
+        retriever.index(tokenize_many(texts, tokenizer), show_progress=False)
+        return cls(retriever)
 
-    def save(self, directory: Path) -> None:
-        self._retriever.save(str(directory / self.name), show_progress=False)
+    def __len__(self) -> int:
+        return int(self._retriever.scores["num_docs"])
+
+    def save(self, directory: Path, name: str = DIR) -> None:
+        self._retriever.save(str(directory / name), show_progress=False)
 
     @classmethod
     def load(cls, directory: Path, name: str = DIR) -> LexicalStore:
-        return cls(bm25s.BM25.load(str(directory / name), show_progress=False), name)
+        return cls(bm25s.BM25.load(str(directory / name), show_progress=False))
 
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """Inverse document frequency ``log(1 + N / df)`` of each token (unknown: df = 1)."""

@@ -1,0 +1,275 @@
+"""The retrieval boundary: what every backend (local files, Qdrant) offers the searcher.
+
+A backend holds one point per passage, keyed by the passage id, with a payload to filter on
+and one entry per *channel*. A channel is a named way to rank passages; its kind says what
+it stores and how it scores:
+
+``dense``   one unit vector per passage, cosine (inner product)            query (dim,)
+``multi``   several unit vectors per passage, scored by the best one       query (dim,)
+``sparse``  a sparse vector per passage, dot product                       query (n_features,)
+``bm25``    a text per passage, BM25 over the channel's tokeniser          query: text
+
+``search(channel, query, k, filters)`` returns the ``k`` best passages of that channel among
+those the filters accept, best first, with positive scores only for ``sparse`` and ``bm25``:
+top-k and filtering happen inside the backend. Fusion lives above (``service/fusion.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+import numpy as np
+from scipy import sparse
+
+
+class ChannelKind(StrEnum):
+    DENSE = "dense"
+    MULTI = "multi"
+    SPARSE = "sparse"
+    BM25 = "bm25"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One ranking a backend serves. ``dim``: vector size (dense, multi); ``tokenizer``: a
+    key of ``indexer.text.tokens.TOKENIZERS`` (bm25)."""
+
+    name: str
+    kind: ChannelKind
+    dim: int = 0
+    tokenizer: str = "fr"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": str(self.kind),
+            "dim": self.dim,
+            "tokenizer": self.tokenizer,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Channel:
+        return cls(data["name"], ChannelKind(data["kind"]), data["dim"], data["tokenizer"])
+
+
+# The channels of an index built with the default embedder (names are stable: fusion
+# weights, the manifest and Qdrant's named vectors use them).
+DENSE, SENTENCES, LATENT, LEXICAL = "dense", "sentences", "latent", "lexical"
+LEXICAL_EN = "lexical_en"  # BM25 over the passages' English field (indexer.english)
+
+
+def default_channels(dim: int, has_sparse: bool) -> list[Channel]:
+    channels = [
+        Channel(DENSE, ChannelKind.DENSE, dim),
+        Channel(SENTENCES, ChannelKind.MULTI, dim),
+        Channel(LEXICAL, ChannelKind.BM25, tokenizer="fr"),
+        Channel(LEXICAL_EN, ChannelKind.BM25, tokenizer="en"),
+    ]
+    if has_sparse:
+        channels.append(Channel(LATENT, ChannelKind.SPARSE))
+    return channels
+
+
+UNCHECKED = object()  # Filters.accepts: the status is not checked
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict results; ``None`` fields do not filter."""
+
+    doc: str | None = None
+    section: str | None = None  # section key prefix, e.g. "3-1" or "partie-ii"
+    task: str | None = None
+    org: str | None = None  # glossary code
+    kind: str | None = None  # passage kind: "text", "footnote", "task", "task-overview"
+    # deliverable status key ("En suspens", ...): applied by the searcher from the task
+    # records, not by the backends (their payload has no status)
+    status: str | None = None
+
+    def accepts(self, item: Any, status: Any = UNCHECKED) -> bool:
+        """Whether ``item`` passes: a point's payload (see ``passage_payload``) or a
+        ``Passage``; ``status``, when given, is the status key of its deliverable (the
+        backends check every field but that one)."""
+        payload = item if isinstance(item, dict) else passage_payload(item)
+        if status is not UNCHECKED and self.status is not None and status != self.status:
+            return False
+        return (
+            (self.doc is None or payload["doc"] == self.doc)
+            and (self.section is None or payload["section"].startswith(self.section))
+            and (self.task is None or payload["task"] == self.task)
+            and (self.org is None or self.org in payload["organisations"])
+            and (self.kind is None or payload["kind"] == self.kind)
+        )
+
+    def __bool__(self) -> bool:
+        fields = (self.doc, self.section, self.task, self.org, self.kind, self.status)
+        return any(v is not None for v in fields)
+
+
+def passage_payload(passage: Any) -> dict[str, Any]:
+    """What a backend stores beside a passage's vectors to filter on (``passage``: an
+    ``indexer.models.Passage``)."""
+    return {
+        "doc": passage.doc_id,
+        "section": passage.section_key,
+        "task": passage.task_id,
+        "organisations": list(passage.organisations),
+        "kind": passage.kind,
+    }
+
+
+@dataclass
+class Batch:
+    """Passages to upsert, columnar: row i of every field is passage ``ids[i]``.
+
+    ``dense``: channel -> (n, dim) float32 unit rows. ``multi``: channel -> (vectors (m, dim)
+    float32, owners (m,) int32 rows of this batch; every row owns at least one).
+    ``sparse``: channel -> (n, n_features) float32 CSR matrix. ``texts``: channel -> n texts.
+    """
+
+    ids: list[str]
+    payloads: list[dict[str, Any]]
+    dense: dict[str, np.ndarray] = field(default_factory=dict)
+    multi: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    sparse: dict[str, sparse.csr_matrix] = field(default_factory=dict)
+    texts: dict[str, list[str]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def put(self, channel: Channel, data: Any) -> None:
+        """Set ``channel``'s column to ``data`` (shaped as ``Backend.export`` returns it)."""
+        field_of = {
+            ChannelKind.DENSE: self.dense,
+            ChannelKind.MULTI: self.multi,
+            ChannelKind.SPARSE: self.sparse,
+            ChannelKind.BM25: self.texts,
+        }
+        field_of[channel.kind][channel.name] = data
+
+    def take(self, rows: Sequence[int] | np.ndarray) -> Batch:
+        """The passages ``rows`` (m,) of this batch, in that order."""
+        rows = np.asarray(rows, dtype=np.int64)
+        position = np.full(len(self), -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        multi = {}
+        for name, (vectors, owners) in self.multi.items():
+            keep = np.flatnonzero(position[owners] >= 0)
+            order = keep[np.argsort(position[owners[keep]], kind="stable")]
+            multi[name] = (vectors[order], position[owners[order]].astype(np.int32))
+        return Batch(
+            [self.ids[r] for r in rows],
+            [self.payloads[r] for r in rows],
+            {k: v[rows] for k, v in self.dense.items()},
+            multi,
+            {k: v[rows] for k, v in self.sparse.items()},
+            {k: [v[r] for r in rows] for k, v in self.texts.items()},
+        )
+
+    def concat(self, other: Batch, channels: Iterable[Channel]) -> Batch:
+        """The rows of this batch, then those of ``other``, for ``channels``."""
+        out = Batch(self.ids + other.ids, self.payloads + other.payloads)
+        for c in channels:
+            if c.kind == ChannelKind.DENSE:
+                mine = self.dense.get(c.name, other.dense[c.name][:0])
+                out.dense[c.name] = np.vstack([mine, other.dense[c.name]])
+            elif c.kind == ChannelKind.MULTI:
+                vb, ob = other.multi[c.name]
+                va, oa = self.multi.get(c.name, (vb[:0], ob[:0]))
+                owners = np.concatenate([oa, ob + len(self)]).astype(np.int32)
+                out.multi[c.name] = (np.vstack([va, vb]), owners)
+            elif c.kind == ChannelKind.SPARSE:
+                b = other.sparse[c.name]
+                a = self.sparse.get(c.name, sparse.csr_matrix((0, b.shape[1]), dtype=np.float32))
+                width = max(a.shape[1], b.shape[1])
+                a, b = (sparse.csr_matrix(m, dtype=np.float32) for m in (a, b))
+                a.resize((a.shape[0], width))
+                b.resize((b.shape[0], width))
+                out.sparse[c.name] = sparse.vstack([a, b], format="csr", dtype=np.float32)
+            else:
+                out.texts[c.name] = self.texts.get(c.name, []) + other.texts[c.name]
+        return out
+
+
+class BackendError(RuntimeError):
+    """A backend cannot serve or store: the message says what is wrong and what to run."""
+
+
+class BackendUnavailableError(BackendError):
+    """The engine behind the backend cannot be reached (or timed out): retry later."""
+
+
+Ranking = tuple[np.ndarray, np.ndarray]  # ids (k,) object (passage ids), scores (k,) float32
+
+
+class Backend(Protocol):
+    """One index's points. ``kind`` is what ``/health`` reports: "local", "qdrant-edge" or
+    "qdrant"."""
+
+    kind: str
+    channels: dict[str, Channel]
+
+    def upsert(self, batch: Batch) -> None:
+        """Insert or replace the points ``batch.ids``."""
+        ...
+
+    def delete(self, doc_id: str) -> None:
+        """Remove every point of document ``doc_id``."""
+        ...
+
+    def search(self, channel: str, query: Any, k: int, filters: Filters | None = None) -> Ranking:
+        """The ``k`` best passages of ``channel`` for ``query`` among those ``filters``
+        accepts: ids (<= k,) and scores (<= k,), best first."""
+        ...
+
+    def idf(self, channel: str, tokens: Iterable[str]) -> dict[str, float]:
+        """``log(1 + N / df)`` of each (already tokenised) token of a bm25 channel; an
+        unknown token counts as df = 1."""
+        ...
+
+    def export(self, channel: str) -> tuple[list[str], Any]:
+        """Every point's id and its data for ``channel`` as in ``Batch`` (dense: (n, dim),
+        multi: (vectors, owners), sparse: CSR (n, n_features), bm25: texts)."""
+        ...
+
+    def ids(self) -> list[str]:
+        """Every point id, in the backend's order."""
+        ...
+
+    def vectors_of(self, channel: str, passage_id: str) -> np.ndarray:
+        """The stored vectors of one point for a dense or multi channel: (m, dim) float32."""
+        ...
+
+    def flush(self) -> None:
+        """Make every upsert and delete durable (and visible to searches)."""
+        ...
+
+    def configure(self, ef_search: int | None = None) -> None:
+        """Search-time knobs: HNSW candidates per search (never fewer than the depth)."""
+        ...
+
+    def memory_bytes(self, channel: str) -> int | None:
+        """Memory ``channel`` holds (vectors, graph links, posting lists), if known."""
+        ...
+
+    def publish(self) -> None:
+        """Make this build the one readers of the engine see (a remote alias); after the
+        build directory is published."""
+        return None
+
+    def discard(self) -> None:
+        """Drop what a failed build wrote outside its directory (a remote collection)."""
+        return None
+
+    def ping(self) -> None:
+        """Raise ``BackendUnavailableError`` unless the engine answers."""
+        return None
+
+    def close(self) -> None: ...
+
+
+def empty_ranking() -> Ranking:
+    return np.zeros(0, dtype=object), np.zeros(0, dtype=np.float32)

@@ -1,0 +1,167 @@
+"""What the Qdrant backends (embedded edge shard and remote cluster) share: point ids,
+payloads, named vectors, and BM25 as a sparse vector with Qdrant's IDF modifier.
+
+BM25 (Lucene variant, as bm25s computes it): a passage stores, for each token ``t`` of the
+channel's tokeniser (``indexer.text.tokens``), ``tf / (tf + k1 (1 - b + b dl / avgdl))`` at
+index ``hash(t)``; a query stores the count of each of its tokens; Qdrant multiplies by
+``ln(1 + (N - df + 0.5) / (df + 0.5))`` (the IDF modifier, computed over the collection).
+So scores equal bm25s's, and one document changes only its own points. ``TermStats`` keeps
+N, the token total and df per hashed token beside the index, for ``avgdl`` and ``idf``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexer.backends.base import Batch, Channel, ChannelKind, Filters
+from indexer.text.tokens import TOKENIZERS
+
+K1, B = 1.2, 0.75  # as indexer.backends.stores.LexicalStore
+NAMESPACE = uuid.UUID("5f1e0c2a-9a57-4d4e-9d57-2b1a3c7e0f15")
+PAYLOAD_INDEXES = ("id", "doc", "sections", "task", "organisations", "kind")
+STATS = "qdrant_bm25_stats.json"
+
+
+def point_id(passage_id: str) -> str:
+    """A stable UUID per passage id (Qdrant ids are integers or UUIDs)."""
+    return str(uuid.uuid5(NAMESPACE, passage_id))
+
+
+def vector_name(channel: Channel) -> str:
+    """The named vector of ``channel``: the French BM25 channel "lexical" is "bm25"."""
+    return "bm25" if channel.name == "lexical" else channel.name
+
+
+def payload(pid: str, base: dict[str, Any], lengths: dict[str, int]) -> dict[str, Any]:
+    """Payload of a point: the passage id, the filter fields (``section`` also as every
+    prefix in ``sections``, for the prefix filter) and each bm25 channel's token count."""
+    section = base.get("section") or ""
+    out = {"id": pid, **base, "sections": [section[:i] for i in range(1, len(section) + 1)]}
+    out["bm25_len"] = lengths
+    return out
+
+
+def filter_conditions(filters: Filters | None) -> list[tuple[str, str]]:
+    """(payload key, value) pairs that must all match."""
+    if not filters:
+        return []
+    pairs = [
+        ("doc", filters.doc),
+        ("sections", filters.section),
+        ("task", filters.task),
+        ("organisations", filters.org),
+        ("kind", filters.kind),
+    ]
+    return [(key, value) for key, value in pairs if value is not None]
+
+
+def token_index(token: str) -> int:
+    """The sparse index of a token: 32 bits of its BLAKE2b hash."""
+    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=4).digest(), "big")
+
+
+def query_terms(channel: Channel, text: str) -> tuple[list[int], list[float]]:
+    """Sparse query of ``text``: (indices, counts) of its tokens."""
+    counts = Counter(token_index(t) for t in TOKENIZERS[channel.tokenizer](text))
+    return list(counts), [float(c) for c in counts.values()]
+
+
+@dataclass
+class TermStats:
+    """One bm25 channel's statistics: points, total tokens, df per hashed token."""
+
+    n: int = 0
+    total: int = 0
+    df: Counter = field(default_factory=Counter)
+
+    @property
+    def avgdl(self) -> float:
+        return self.total / self.n if self.n else 1.0
+
+    def add(self, indices: Iterable[int], length: int, sign: int = 1) -> None:
+        self.n += sign
+        self.total += sign * length
+        for i in indices:
+            self.df[i] += sign
+            if self.df[i] <= 0:
+                del self.df[i]
+
+    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
+        return {t: float(np.log1p(self.n / max(self.df.get(token_index(t), 0), 1))) for t in tokens}
+
+
+def load_stats(directory: Path) -> dict[str, TermStats]:
+    path = directory / STATS
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        name: TermStats(s["n"], s["total"], Counter({int(k): v for k, v in s["df"].items()}))
+        for name, s in data.items()
+    }
+
+
+def save_stats(directory: Path, stats: dict[str, TermStats]) -> None:
+    data = {name: {"n": s.n, "total": s.total, "df": dict(s.df)} for name, s in stats.items()}
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / STATS).write_text(json.dumps(data), encoding="utf-8")
+
+
+@dataclass
+class PointData:
+    """One point, engine-neutral: vectors as lists, sparse vectors as (indices, values)."""
+
+    id: str
+    vectors: dict[str, Any]
+    payload: dict[str, Any]
+
+
+def points(
+    batch: Batch, channels: dict[str, Channel], stats: dict[str, TermStats]
+) -> list[PointData]:
+    """The points of ``batch``; adds their bm25 terms to ``stats`` first (for avgdl)."""
+    bm25 = {n: c for n, c in channels.items() if c.kind == ChannelKind.BM25}
+    tokens = {n: [TOKENIZERS[c.tokenizer](t) for t in batch.texts[n]] for n, c in bm25.items()}
+    for name, rows in tokens.items():
+        for row in rows:
+            stats.setdefault(name, TermStats()).add({token_index(t) for t in row}, len(row))
+    owners = {n: _split(v, o, len(batch)) for n, (v, o) in batch.multi.items()}
+    out = []
+    for row, pid in enumerate(batch.ids):
+        vectors: dict[str, Any] = {}
+        for name, channel in channels.items():
+            key = vector_name(channel)
+            if channel.kind == ChannelKind.DENSE:
+                vectors[key] = batch.dense[name][row].tolist()
+            elif channel.kind == ChannelKind.MULTI:
+                vectors[key] = owners[name][row].tolist()
+            elif channel.kind == ChannelKind.SPARSE:
+                m = batch.sparse[name][row]
+                vectors[key] = (m.indices.tolist(), m.data.astype(float).tolist())
+            else:
+                vectors[key] = _bm25_terms(tokens[name][row], stats[name].avgdl)
+        lengths = {n: len(tokens[n][row]) for n in bm25}
+        out.append(PointData(pid, vectors, payload(pid, batch.payloads[row], lengths)))
+    return out
+
+
+def _split(vectors: np.ndarray, owners: np.ndarray, n: int) -> list[np.ndarray]:
+    """The vectors of each of ``n`` rows, in order: a list of (m_i, dim) arrays."""
+    order = np.argsort(owners, kind="stable")
+    bounds = np.searchsorted(owners[order], np.arange(n + 1))
+    return [vectors[order[a:b]] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _bm25_terms(tokens: list[str], avgdl: float) -> tuple[list[int], list[float]]:
+    counts = Counter(token_index(t) for t in tokens)
+    norm = K1 * (1 - B + B * len(tokens) / avgdl)
+    return list(counts), [tf / (tf + norm) for tf in counts.values()]
