@@ -10,6 +10,7 @@ from typing import Any
 
 from eval import risk
 from eval import summary as S
+from eval.leads import leads_section
 from eval.metrics import RETRIEVAL_METRICS
 
 SYSTEM_LABELS = {
@@ -225,6 +226,8 @@ def render(results: dict[str, Any], qids: list[str], title: str) -> str:
         tables(results, qids),
         evidence_section(results),
         failures_section(results, qids),
+        leads_section(),
         timings_section(results),
     ]
+    body = [part for part in body if part]
     return "\n".join(head) + "\n\n" + "\n\n".join(body) + "\n"

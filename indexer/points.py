@@ -15,6 +15,7 @@ from indexer.backends import (
     DENSE,
     LATENT,
     LEXICAL,
+    LEXICAL_EN,
     SENTENCES,
     Backend,
     Batch,
@@ -26,6 +27,7 @@ from indexer.backends import (
 )
 from indexer.cache import EmbeddingCache
 from indexer.embed import Embedder, SparseEncoder
+from indexer.english import EnglishField
 from indexer.ingest import Collection
 from indexer.models import Passage
 from indexer.sentences import sentence_units
@@ -35,6 +37,12 @@ from indexer.settings import Settings
 def search_text(passage: Passage) -> str:
     """What is embedded and BM25-indexed: the breadcrumb, then the passage."""
     return " > ".join(passage.section_path) + "\n" + passage.indexed_text
+
+
+def english_texts(collection: Collection) -> list[str]:
+    """The English field of every passage (``indexer.english``), from its search text."""
+    field = EnglishField(collection.glossary, collection.terms)
+    return [field.text(search_text(p), p.organisations) for p in collection.passages]
 
 
 def make_batch(
@@ -52,7 +60,7 @@ def make_batch(
         [passage_payload(p) for p in collection.passages],
         dense={DENSE: vectors},
         multi={SENTENCES: (unit_vectors, owners.astype(np.int32))},
-        texts={LEXICAL: texts},
+        texts={LEXICAL: texts, LEXICAL_EN: english_texts(collection)},
     )
     if embedder.sparse is not None:
         batch.sparse[LATENT] = _latent_terms(embedder.sparse, settings, texts, progress)

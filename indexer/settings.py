@@ -44,11 +44,14 @@ class Settings(BaseSettings):
     rrf_k: int = Field(TUNED["rrf_k"], ge=1)
     dense_weight: float = Field(TUNED["dense_weight"], ge=0)
     sentence_weight: float = Field(TUNED["sentence_weight"], ge=0)  # passages by best sentence
+    # the same for English questions; English: BM25 over the passages' English field
+    sentence_weight_en: float = Field(TUNED["sentence_weight_en"], ge=0)
     sparse_weight_fr: float = Field(TUNED["sparse_weight_fr"], ge=0)  # latent terms (e5's head)
     sparse_weight_en: float = Field(TUNED["sparse_weight_en"], ge=0)  # 0: a latency decision
     lexical_weight_fr: float = Field(TUNED["lexical_weight_fr"], ge=0)
     lexical_weight_en: float = Field(TUNED["lexical_weight_en"], ge=0)
     anchor_weight: float = Field(TUNED["anchor_weight"], ge=0)  # English: names, acronyms, numbers
+    english_weight: float = Field(TUNED["english_weight"], ge=0)
     candidates: int = Field(TUNED["candidates"], ge=10, le=1000)
 
     # Answers

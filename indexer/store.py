@@ -10,7 +10,8 @@ Layout of one build::
     terms_en_fr.json  English->French query terms (copied from the corpus)
     the backend's files: ``local`` (indexer/backends/local.py) writes
     local_points.jsonl, vectors.faiss, sentences.faiss + sentence_owners.npy, sparse.npz
-    (latent terms, when the embedder has a sparse head) and bm25/
+    (latent terms, when the embedder has a sparse head), bm25/ (French) and bm25-lexical_en/
+    (the passages' English field, ``indexer.english``)
 
 ``index_dir`` itself is a symbolic link to the current build in ``.<name>-builds/``; a new
 build is written beside it and published by atomically replacing the link, so readers never
@@ -34,13 +35,15 @@ from indexer.backends import backend_entry, engine_of
 from indexer.embed import Embedder
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE, Collection, ingest
 from indexer.load import load_collection
+from indexer.points import english_texts as english_texts  # re-exported: part of the API
 from indexer.points import fill_backend, make_batch
 from indexer.points import search_text as search_text  # re-exported: part of the API
 from indexer.settings import Settings
 
 # 2: task overview passages, index_text; 3: sentence and sparse stores; 4: sparse.npz holds
-# the posting lists alone (a scipy CSC matrix); 5: retrieval backends (manifest "backend")
-FORMAT_VERSION = 5
+# the posting lists alone (a scipy CSC matrix); 5: retrieval backends (manifest "backend");
+# 6: bm25 channel "lexical_en", the passages' English field (indexer.english)
+FORMAT_VERSION = 6
 MANIFEST = "manifest.json"
 SETTING_OF = {  # the environment that selects each backend engine
     "local": "TRAITE_BACKEND=local",

@@ -11,13 +11,11 @@ import numpy as np
 
 from indexer.lexicon import Glossary, TermTranslator
 from indexer.resources import package_json
-from indexer.text import detect_language, fold, function_words
+from indexer.text import detect_language, find_anchors, fold
 
 TASK_ID = re.compile(r"(?<![\d.])(\d{1,2}\.\d{1,2})(?![\d.])")
 # "how many victims were…", "combien de permis…": the words naming what is counted
 COUNTED = re.compile(r"\b(?:how many|combien (?:de |d'))\s*((?:[^\W\d_][\w'-]*\s*){1,4})", re.I)
-# Names, acronyms and numbers read the same in both languages: "Michael Holmes", "NHTCC", "2014"
-ANCHOR = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[A-Z][a-z][\w-]*|\d[\d.,]*)\b")
 
 
 @dataclass
@@ -71,17 +69,6 @@ def query_language(text: str, terms: TermTranslator) -> str:
     """The language of a question: :func:`detect_language`, the English domain phrases of
     ``terms`` deciding a tie (the API and the page both use this)."""
     return detect_language(text, len(terms.translate(text)))
-
-
-def find_anchors(text: str) -> list[str]:
-    """Capitalised words, acronyms and numbers of ``text``, except stop words and a first
-    word that is only capitalised because it starts the sentence."""
-    stop = frozenset().union(*function_words())
-    return [
-        m.group()
-        for m in ANCHOR.finditer(text)
-        if fold(m.group()) not in stop and (m.start() > 0 or not m.group()[1:].islower())
-    ]
 
 
 def detect_intents(text: str) -> set[str]:

@@ -3,8 +3,11 @@ reciprocal rank (``service/fusion.py``).
 
 Dense (the passage vectors), sentences (passages by their best sentence's vector), latent
 (e5's latent terms, shared by French and English) and lexical (BM25). An English question
-adds one more ranking, "anchors": BM25 over its names, acronyms, numbers and the French codes
-of its organisations, which read the same in the French reports. A task id in the query
+adds two more rankings: "anchors", BM25 over its names, acronyms, numbers and the French
+codes of its organisations, which read the same in the French reports; and "english", BM25
+of its own words, with English stemming, over the English field of the passages (channel
+"lexical_en", ``indexer.english``: the English of their organisations and domain terms),
+and weighs sentences by ``sentence_weight_en``. A task id in the query
 sends that task's overview, then its deliverables, to the top; an organisation named in
 either language (RCMP -> GRC) in a "who is responsible" or "which tasks" question favours the
 Annex A deliverables it is responsible for, and in any English question, the passages that
@@ -22,6 +25,7 @@ from indexer.backends import (
     DENSE,
     LATENT,
     LEXICAL,
+    LEXICAL_EN,
     SENTENCES,
     Filters,
     Ranking,
@@ -35,17 +39,18 @@ from service import fusion
 from service.annex import Annex
 from service.query import Query, analyse
 
-__all__ = ["ANCHORS", "Filters", "Hit", "Profile", "Searcher"]
+__all__ = ["ANCHORS", "ENGLISH", "Filters", "Hit", "Profile", "Searcher"]
 
 ANCHORS = "anchors"  # a second ranking of the lexical channel: the query's anchors alone
+ENGLISH = "english"  # an English question over the lexical_en channel (English field)
 
 
 @dataclass(frozen=True)
 class Profile:
     """What a Searcher fuses: the full system, or one of the eval baselines.
 
-    ``rankings``: names among dense, sentences, latent, lexical, anchors (None: all of them,
-    each at its configured weight). ``analyse``: search the French expansions and apply the
+    ``rankings``: names among dense, sentences, latent, lexical, anchors, english (None: all
+    of them, each at its configured weight). ``analyse``: search the French expansions and apply the
     task/organisation boosts; False searches the raw text.
     """
 
@@ -93,6 +98,10 @@ class Hit:
     @property
     def anchor_rank(self) -> int | None:
         return self.ranks.get(ANCHORS)
+
+    @property
+    def english_rank(self) -> int | None:  # rank by BM25 over the passages' English field
+        return self.ranks.get(ENGLISH)
 
 
 class Searcher:
@@ -147,13 +156,16 @@ class Searcher:
         s, english = self.settings, query.language == "en"
         weights = {
             DENSE: s.dense_weight,
-            SENTENCES: s.sentence_weight,
+            SENTENCES: s.sentence_weight_en if english else s.sentence_weight,
             LATENT: s.sparse_weight_en if english else s.sparse_weight_fr,
             LEXICAL: s.lexical_weight_en if english else s.lexical_weight_fr,
             ANCHORS: s.anchor_weight if english and query.anchors else 0.0,
+            ENGLISH: s.english_weight if english else 0.0,
         }
         if self.embedder.sparse is None or LATENT not in self.backend.channels:
             weights[LATENT] = 0.0
+        if LEXICAL_EN not in self.backend.channels:
+            weights[ENGLISH] = 0.0
         if self.profile.rankings is not None:
             weights = {n: (w if n in self.profile.rankings else 0.0) for n, w in weights.items()}
             weights.update({n: weights[n] or 1.0 for n in self.profile.rankings})
@@ -170,6 +182,7 @@ class Searcher:
             LATENT: (LATENT, lambda: self.embedder.sparse.encode_query(query.dense_text)),
             LEXICAL: (LEXICAL, lambda: query.text if raw else query.lexical_text),
             ANCHORS: (LEXICAL, lambda: " ".join(query.anchors)),
+            ENGLISH: (LEXICAL_EN, lambda: query.text),
         }
         return {
             name: self.backend.search(channel, make(), depth, filters)

@@ -186,6 +186,8 @@ def test_english_names_and_acronyms_are_searched_as_they_are(engine: Engine) -> 
 def test_english_acronyms_reach_the_french_code(engine: Engine) -> None:
     query = engine.searcher.analyse("What does FINTRAC do under the National Action Plan?")
     assert "FINTRAC" in query.anchors and "CANAFE" in query.anchors
+    # on the first page: the question's other words (National Action Plan) name the subject
+    # of most passages, which the English field ranks first
     hits = search(engine, "What does FINTRAC do under the National Action Plan?", k=10)
     assert any("CANAFE" in h.passage.organisations for h in hits)
 

@@ -167,7 +167,7 @@ def test_search_without_latent_terms(engine: Engine) -> None:
 
 
 def test_a_zero_weight_turns_the_sentence_ranking_off(engine: Engine) -> None:
-    hits = searcher_with(engine, sentence_weight=0.0).search(TRP_EN, k=5)
+    hits = searcher_with(engine, sentence_weight=0.0, sentence_weight_en=0.0).search(TRP_EN, k=5)
     assert "34 permis de séjour temporaire" in hits[0].passage.text
     assert all(h.sentence_rank is None for h in hits)
 

@@ -37,7 +37,12 @@ SHARED = {
 }
 BY_LANGUAGE = {
     "fr": {"sparse_weight_fr": (0.0, 0.3, 0.6, 0.9), "lexical_weight_fr": (0.5, 0.75, 1.0, 1.5)},
-    "en": {"lexical_weight_en": (0.1, 0.2, 0.3, 0.5), "anchor_weight": (0.25, 0.5, 0.75, 1.0)},
+    "en": {
+        "lexical_weight_en": (0.1, 0.2, 0.3, 0.5),
+        "anchor_weight": (0.25, 0.5, 0.75, 1.0),
+        "sentence_weight_en": (0.3, 0.5, 0.7, 1.0),
+        "english_weight": (0.0, 0.15, 0.3, 0.5),
+    },
 }
 # Not searched: dense is the unit the other weights are relative to; English latent terms
 # cost a second encoder pass per question for dev MRR@10 +0.005 (a latency decision).
@@ -61,7 +66,7 @@ def _always(values: dict[str, Any], language: str) -> bool:
 CHANNELS = (
     Channel("dense_rank", lambda v, lang: v["dense_weight"], _always),
     Channel(
-        "sentence_rank", lambda v, lang: v["sentence_weight"], lambda v, lang: v["sentence_weight"]
+        "sentence_rank", lambda v, lang: _sentence(v, lang), lambda v, lang: _sentence(v, lang)
     ),
     Channel(
         "sparse_rank",
@@ -70,8 +75,24 @@ CHANNELS = (
     ),
     Channel("lexical_rank", lambda v, lang: v[f"lexical_weight_{lang}"], _always),
     Channel("anchor_rank", lambda v, lang: v["anchor_weight"], _always),
+    Channel("english_rank", lambda v, lang: _english(v, lang), lambda v, lang: _english(v, lang)),
 )
-PROBE = {"sentence_weight": 1.0, "sparse_weight_fr": 1.0}  # every ranking on
+# every ranking on
+PROBE = {
+    "sentence_weight": 1.0,
+    "sentence_weight_en": 1.0,
+    "sparse_weight_fr": 1.0,
+    "english_weight": 1.0,
+}
+
+
+def _sentence(values: dict[str, Any], language: str) -> float:
+    return values["sentence_weight_en" if language == "en" else "sentence_weight"]
+
+
+def _english(values: dict[str, Any], language: str) -> float:
+    """The English field ranks English questions only."""
+    return values["english_weight"] if language == "en" else 0.0
 
 
 @dataclass

@@ -58,6 +58,7 @@ class Channel:
 # The channels of an index built with the default embedder (names are stable: fusion
 # weights, the manifest and Qdrant's named vectors use them).
 DENSE, SENTENCES, LATENT, LEXICAL = "dense", "sentences", "latent", "lexical"
+LEXICAL_EN = "lexical_en"  # BM25 over the passages' English field (indexer.english)
 
 
 def default_channels(dim: int, has_sparse: bool) -> list[Channel]:
@@ -65,6 +66,7 @@ def default_channels(dim: int, has_sparse: bool) -> list[Channel]:
         Channel(DENSE, ChannelKind.DENSE, dim),
         Channel(SENTENCES, ChannelKind.MULTI, dim),
         Channel(LEXICAL, ChannelKind.BM25, tokenizer="fr"),
+        Channel(LEXICAL_EN, ChannelKind.BM25, tokenizer="en"),
     ]
     if has_sparse:
         channels.append(Channel(LATENT, ChannelKind.SPARSE))

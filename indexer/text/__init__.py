@@ -5,10 +5,19 @@ from indexer.text.fold import fold, fold_with_offsets, unify_apostrophes
 from indexer.text.language import detect_language
 from indexer.text.sentences import split_sentences
 from indexer.text.stopwords import function_words, stopwords
-from indexer.text.tokens import stem, token_spans, tokenize, tokenize_many, words
+from indexer.text.tokens import (
+    find_anchors,
+    stem,
+    token_spans,
+    tokenize,
+    tokenize_english,
+    tokenize_many,
+    words,
+)
 
 __all__ = [
     "detect_language",
+    "find_anchors",
     "fold",
     "fold_with_offsets",
     "function_words",
@@ -17,6 +26,7 @@ __all__ = [
     "stopwords",
     "token_spans",
     "tokenize",
+    "tokenize_english",
     "tokenize_many",
     "unify_apostrophes",
     "words",

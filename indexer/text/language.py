@@ -20,12 +20,14 @@ def detect_language(text: str, english_terms: int = 0) -> str:
 
     ``english_terms`` (the English domain phrases found in the text, see
     :meth:`indexer.lexicon.TermTranslator.translate`) decides a tie, so keyword queries
-    such as "labour officials training" count as English.
+    such as "labour officials training" count as English. Acronyms are not function words
+    ("UN" is no French article).
     """
     folded = [
         fold(m.group())
         for m in WORD.finditer(text)
-        if fold(m.group()) not in ELIDED or text[m.end() : m.end() + 1] in APOSTROPHES
+        if (fold(m.group()) not in ELIDED or text[m.end() : m.end() + 1] in APOSTROPHES)
+        and (len(m.group()) < 2 or not m.group().isupper())
     ]
     fr_words, en_words = function_words()
     fr = sum(w in fr_words for w in folded) + 2 * len(FRENCH_MARKS.findall(text))
