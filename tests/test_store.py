@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import indexer.store
-from indexer.backends.stores import DenseStore, LexicalStore
+from indexer.backends.stores import DenseStore
 from indexer.cache import EmbeddingCache
 from indexer.embed import Embedder
 from indexer.index import load_index
@@ -300,7 +300,7 @@ def _fail(*args, **kwargs):
     raise RuntimeError("simulated crash while building a store")
 
 
-@pytest.mark.parametrize("where", ["_write", "DenseStore.build", "LexicalStore.build"])
+@pytest.mark.parametrize("where", ["_write", "fill_backend", "backend_entry"])
 def test_interrupted_build_leaves_the_previous_index(
     tiny_settings: Settings, embedder, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
@@ -312,10 +312,8 @@ def test_interrupted_build_leaves_the_previous_index(
 
     if where == "_write":
         monkeypatch.setattr(indexer.store, "_write", _fail_in_write)
-    elif where == "DenseStore.build":
-        monkeypatch.setattr(DenseStore, "build", _fail)
-    else:
-        monkeypatch.setattr(LexicalStore, "build", _fail)
+    else:  # while the backend's points are written, or just after
+        monkeypatch.setattr(indexer.store, where, _fail)
     with pytest.raises(RuntimeError, match="simulated crash"):
         build_index(tiny_settings, embedder, progress=False)
 
