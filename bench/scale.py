@@ -120,7 +120,7 @@ def bench_dense(data: DenseData, ms: tuple[int, ...] = MS) -> list[ScaleRow]:
     rows = [ScaleRow("dense flat", n, build_s, latencies, memory_mb=_mb(flat, "dense"))]
     flat.close()
     for m in ms:
-        hnsw, build_s = one_channel(channel, batch, threshold=0, m=m)
+        hnsw, build_s = one_channel(channel, batch, threshold=1, m=m)
         for ef in EF_SEARCHES:
             hnsw.configure(ef_search=ef)
             latencies, found = timed(hnsw, "dense", data.queries)
