@@ -53,6 +53,7 @@ from indexer.backends.qdrant_points import (
     PAYLOAD_INDEXES,
     TermStats,
     filter_conditions,
+    forget,
     load_stats,
     point_id,
     points,
@@ -100,7 +101,7 @@ class EdgeBackend(Backend):
     def upsert(self, batch: Batch) -> None:
         if not len(batch):
             return
-        self._forget(self._retrieve([point_id(i) for i in batch.ids]))
+        forget(self._stats, self.channels, self._retrieve([point_id(i) for i in batch.ids]))
         for start in range(0, len(batch), PAGE):
             part = batch.take(range(start, min(start + PAGE, len(batch))))
             made = points(part, self.channels, self._stats)
@@ -108,22 +109,12 @@ class EdgeBackend(Backend):
 
     def delete(self, doc_id: str) -> None:
         where = Filter(must=[FieldCondition("doc", match=MatchValue(doc_id))])
-        self._forget(self._scroll(where, with_bm25=True))
+        forget(self._stats, self.channels, self._scroll(where, with_bm25=True))
         self._shard.update(UpdateOperation.delete_points_by_filter(where))
 
     def flush(self) -> None:
         self._shard.flush()
         save_stats(self.directory, self._stats)
-
-    def _forget(self, records: list[Any]) -> None:
-        """Take the bm25 terms of points about to be replaced or deleted out of the stats."""
-        for record in records:
-            for name, channel in self.channels.items():
-                if channel.kind == ChannelKind.BM25:
-                    terms = record.vector.get(vector_name(channel))
-                    length = record.payload["bm25_len"][name]
-                    indices = terms.indices if terms is not None else []
-                    self._stats[name].add(indices, length, sign=-1)
 
     def _retrieve(self, ids: list[str]) -> list[Any]:
         names = [vector_name(c) for c in self.channels.values() if c.kind == ChannelKind.BM25]

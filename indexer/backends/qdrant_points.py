@@ -99,6 +99,16 @@ class TermStats:
         return {t: float(np.log1p(self.n / max(self.df.get(token_index(t), 0), 1))) for t in tokens}
 
 
+def forget(stats: dict[str, TermStats], channels: dict[str, Channel], records: list[Any]) -> None:
+    """Take the bm25 terms of points about to be replaced or deleted out of ``stats``."""
+    for record in records:
+        for name, channel in channels.items():
+            if channel.kind == ChannelKind.BM25:
+                terms = (record.vector or {}).get(vector_name(channel))
+                indices = terms.indices if terms is not None else []
+                stats[name].add(indices, record.payload["bm25_len"][name], sign=-1)
+
+
 def load_stats(directory: Path) -> dict[str, TermStats]:
     path = directory / STATS
     if not path.is_file():

@@ -40,6 +40,7 @@ from indexer.backends.qdrant_points import (
     PAYLOAD_INDEXES,
     TermStats,
     filter_conditions,
+    forget,
     load_stats,
     point_id,
     points,
@@ -124,7 +125,7 @@ class RemoteBackend(Backend):
     def upsert(self, batch: Batch) -> None:
         if not len(batch):
             return
-        self._forget(self._records(ids=[point_id(i) for i in batch.ids]))
+        forget(self._stats, self.channels, self._records(ids=[point_id(i) for i in batch.ids]))
         for start in range(0, len(batch), PAGE):
             part = batch.take(range(start, min(start + PAGE, len(batch))))
             made = [
@@ -135,7 +136,7 @@ class RemoteBackend(Backend):
 
     def delete(self, doc_id: str) -> None:
         where = _filter(None, doc=doc_id)
-        self._forget(self._records(where=where))
+        forget(self._stats, self.channels, self._records(where=where))
         selector = models.FilterSelector(filter=where)
         self._call(self._client.delete, self.collection, selector, wait=True)
 
@@ -168,14 +169,6 @@ class RemoteBackend(Backend):
     def _aliases(self) -> dict[str, str]:
         found = self._call(self._client.get_aliases).aliases
         return {a.alias_name: a.collection_name for a in found}
-
-    def _forget(self, records: list[Any]) -> None:
-        for record in records:
-            for name, channel in self.channels.items():
-                if channel.kind == ChannelKind.BM25:
-                    terms = (record.vector or {}).get(vector_name(channel))
-                    indices = terms.indices if terms is not None else []
-                    self._stats[name].add(indices, record.payload["bm25_len"][name], sign=-1)
 
     def _records(self, ids: list[str] | None = None, where=None, vectors=None) -> list[Any]:
         names = vectors or [
