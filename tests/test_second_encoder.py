@@ -60,6 +60,8 @@ def test_the_index_holds_the_second_encoders_sentences(engine: Engine, built_ind
         "dim": 512,
         "tokenizer": "fr",
         "encoder": USEM3_SPEC,
+        "k1": 1.2,
+        "b": 0.75,
     }
     assert built_index["config"]["second_encoder"] == USEM3_SPEC
     passage = engine.index.passages[0]
