@@ -32,7 +32,7 @@ from indexer.english import EnglishField
 from indexer.ingest import Collection
 from indexer.models import Passage
 from indexer.sentences import sentence_units
-from indexer.settings import Settings
+from indexer.settings import IndexingSettings
 
 
 def search_text(passage: Passage) -> str:
@@ -47,7 +47,7 @@ def english_texts(collection: Collection) -> list[str]:
 
 
 def make_batch(
-    collection: Collection, embedder: Embedder, settings: Settings, progress: bool
+    collection: Collection, embedder: Embedder, settings: IndexingSettings, progress: bool
 ) -> tuple[Batch, int, int]:
     """Every passage with its vectors and payload, the number of passages embedded anew, the
     sentence count."""
@@ -73,17 +73,19 @@ def make_batch(
     return batch, len(embedded), len(units)
 
 
-def build_channels(embedder: Embedder, settings: Settings) -> list[Channel]:
+def build_channels(embedder: Embedder, settings: IndexingSettings) -> list[Channel]:
     """The channels of a build with ``embedder`` and the settings' second encoder."""
     second = None
     if settings.second_encoder:
         encoder = shared_embedder(settings.second_encoder)
         second = (encoder.id, encoder.dim)
-    return default_channels(embedder.dim, embedder.sparse is not None, second)
+    return default_channels(
+        embedder.dim, embedder.sparse is not None, settings.bm25_k1, settings.bm25_b, second
+    )
 
 
 def _fresh_backend(
-    settings: Settings, directory: Path, embedder: Embedder, batch: Batch
+    settings: IndexingSettings, directory: Path, embedder: Embedder, batch: Batch
 ) -> Backend:
     channels = build_channels(embedder, settings)
     backend = create_backend(settings.backend, directory, channels, settings)
@@ -99,7 +101,7 @@ def _fresh_backend(
 
 
 def _latent_terms(
-    encoder: SparseEncoder, settings: Settings, texts: list[str], progress: bool
+    encoder: SparseEncoder, settings: IndexingSettings, texts: list[str], progress: bool
 ) -> sparse.csr_matrix:
     """Latent terms of ``texts`` as (n, encoder.dim) float32 rows, cached like the vectors: a
     cached row is the feature ids (exact as float32, being below 2**24) then their weights."""
@@ -121,7 +123,7 @@ def _latent_terms(
 
 
 def fill_backend(
-    settings: Settings,
+    settings: IndexingSettings,
     directory: Path,
     embedder: Embedder,
     batch: Batch,

@@ -23,9 +23,9 @@ from eval.questions import load_questions, select
 from eval.tune import fusion
 from eval.tune.base import CachingEmbedder
 from indexer.load import load_collection
-from indexer.settings import get_settings
 from service.engine import load_engine
 from service.search import Searcher
+from service.settings import get_settings
 
 # weights to try for rankings that eval.tune.fusion holds fixed (FIXED), by language
 CANDIDATE_GRIDS = {"fr": {"second_weight_fr": (0.0, 0.3, 0.8)}}
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     settings = get_settings()
     dev = [q for q in select(load_questions(), "dev") if q.answerable]
-    texts = {d.id: d.text for d in load_collection(settings.corpus_dir)}
+    texts = {d.id: d.text for d in load_collection(settings.indexing.corpus_dir)}
     engine = load_engine(settings)
     passages = engine.index.passages
     qrels = derive_qrels(dev, passages, texts)
@@ -84,10 +84,10 @@ def main(argv: list[str] | None = None) -> None:
     relevant = np.zeros((len(dev), len(passages)), dtype=bool)
     for q, question in enumerate(dev):
         relevant[q, [row[pid] for pid in qrels[question.id]]] = True
-    probe_settings = settings.model_copy(update=fusion.PROBE)
+    probe_settings = settings.retrieval.model_copy(update=fusion.PROBE)
     searcher = Searcher(engine.index, CachingEmbedder(engine.searcher.embedder), probe_settings)
     p = fusion.probe(searcher, [q.question for q in dev], relevant, [q.language for q in dev])
-    shipped = {**settings.model_dump(), **fusion.FIXED}
+    shipped = {**settings.retrieval.model_dump(), **fusion.FIXED}
     print(f"| language | n | {args.ranking} | MRR@10 | hit@1 | hit@5 |\n|---|---|---|---|---|---|")
     for language in fusion.BY_LANGUAGE:
         name = f"{args.ranking}_{language}"

@@ -35,13 +35,17 @@ class ChannelKind(StrEnum):
 @dataclass(frozen=True)
 class Channel:
     """One ranking a backend serves. ``dim``: vector size (dense, multi); ``tokenizer``: a
-    key of ``indexer.text.tokens.TOKENIZERS`` (bm25); ``encoder``: the embedder id of a
-    vector channel's vectors when it is not the index's embedder (``indexer.embed``)."""
+    key of ``indexer.text.tokens.TOKENIZERS``, ``k1``, ``b``: the BM25 parameters (bm25;
+    the settings ``bm25_k1``, ``bm25_b``; a manifest without them was built with these);
+    ``encoder``: the embedder id of a vector channel's vectors when it is not the index's
+    embedder (``indexer.embed``)."""
 
     name: str
     kind: ChannelKind
     dim: int = 0
     tokenizer: str = "fr"
+    k1: float = 1.2
+    b: float = 0.75
     encoder: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,13 +54,22 @@ class Channel:
             "kind": str(self.kind),
             "dim": self.dim,
             "tokenizer": self.tokenizer,
+            "k1": self.k1,
+            "b": self.b,
             "encoder": self.encoder,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Channel:
-        kind = ChannelKind(data["kind"])
-        return cls(data["name"], kind, data["dim"], data["tokenizer"], data.get("encoder", ""))
+        return cls(
+            data["name"],
+            ChannelKind(data["kind"]),
+            data["dim"],
+            data["tokenizer"],
+            data.get("k1", cls.k1),
+            data.get("b", cls.b),
+            data.get("encoder", ""),
+        )
 
 
 # The channels of an index built with the default embedder (names are stable: fusion
@@ -67,15 +80,19 @@ SENTENCES2 = "sentences2"  # best sentence per passage, by the index's second en
 
 
 def default_channels(
-    dim: int, has_sparse: bool, second: tuple[str, int] | None = None
+    dim: int,
+    has_sparse: bool,
+    k1: float = Channel.k1,
+    b: float = Channel.b,
+    second: tuple[str, int] | None = None,
 ) -> list[Channel]:
-    """The channels of a build: ``dim`` of the embedder's vectors, its sparse head, and
-    ``second``: (embedder id, dim) of a second encoder's sentence vectors, if any."""
+    """The channels of a build: ``dim`` of the embedder's vectors, its sparse head, the BM25
+    parameters, and ``second``: (embedder id, dim) of a second encoder's sentence vectors."""
     channels = [
         Channel(DENSE, ChannelKind.DENSE, dim),
         Channel(SENTENCES, ChannelKind.MULTI, dim),
-        Channel(LEXICAL, ChannelKind.BM25, tokenizer="fr"),
-        Channel(LEXICAL_EN, ChannelKind.BM25, tokenizer="en"),
+        Channel(LEXICAL, ChannelKind.BM25, tokenizer="fr", k1=k1, b=b),
+        Channel(LEXICAL_EN, ChannelKind.BM25, tokenizer="en", k1=k1, b=b),
     ]
     if has_sparse:
         channels.append(Channel(LATENT, ChannelKind.SPARSE))
