@@ -61,8 +61,6 @@ def test_questions_sharing_evidence_share_a_cross_validation_group() -> None:
         evidence = tuple(Evidence("doc", text) for text in quotes)
         return Question(qid, "dev", "fr", "fact", "?", bool(quotes), evidence, ())
 
-    groups = evidence_groups(
-        [q("q1", "a"), q("q2", "b"), q("q3", "a", "b"), q("q4", "c"), q("q5")]
-    )
+    groups = evidence_groups([q("q1", "a"), q("q2", "b"), q("q3", "a", "b"), q("q4", "c"), q("q5")])
     assert groups["q1"] == groups["q2"] == groups["q3"] == "q1"
     assert groups["q4"] == "q4" and groups["q5"] == "q5"
