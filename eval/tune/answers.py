@@ -23,7 +23,7 @@ from eval.metrics import answer_correct
 from eval.qrels import derive_qrels
 from eval.questions import Question
 from eval.tune.base import Context, Result
-from service.answers.candidates import FEATURES
+from service.answers.features import FEATURES
 from service.engine import Engine
 
 TARGET_UNANSWERED = 0.05  # share of unanswerable dev questions answered, at most
@@ -240,7 +240,7 @@ def model(examples: list[Example]) -> dict[str, Any]:
     answered = [p for p in final if p.confidence >= chosen["threshold"]]
     return {
         "comment": "written by `python -m eval.tune` (eval/tune/answers.py): logistic model of "
-        "service/answers/candidates.py FEATURES, fitted on the dev split; do not edit by hand",
+        "service/answers/features.py FEATURES, fitted on the dev split; do not edit by hand",
         "features": list(FEATURES),
         **params,
         "threshold": round(chosen["threshold"], 6),

@@ -14,10 +14,10 @@ from scipy import sparse
 
 from indexer.text import tokenize_many
 
-# HNSW graph above ``Settings.hnsw_threshold`` passages; bench/scale.py measures the choice.
+# HNSW graph above ``IndexingSettings.hnsw_threshold`` passages; bench/scale.py measures the choice.
 HNSW_M = 32  # links per vector and layer (2 * M on the bottom layer)
 HNSW_EF_CONSTRUCTION = 80  # candidates kept while linking a new vector
-HNSW_EF_SEARCH = 256  # candidates kept per search: the default of Settings.hnsw_ef_search
+HNSW_EF_SEARCH = 256  # candidates kept per search: the default of IndexingSettings.hnsw_ef_search
 
 
 class DenseStore:
@@ -237,8 +237,11 @@ class LexicalStore:
         self._retriever = retriever
 
     @classmethod
-    def build(cls, texts: list[str], tokenizer: str = "fr") -> LexicalStore:
-        retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+    def build(
+        cls, texts: list[str], tokenizer: str = "fr", k1: float = 1.2, b: float = 0.75
+    ) -> LexicalStore:
+        """BM25 over ``texts``; ``k1``, ``b``: the settings ``bm25_k1``, ``bm25_b``."""
+        retriever = bm25s.BM25(k1=k1, b=b, method="lucene")
         retriever.index(tokenize_many(texts, tokenizer), show_progress=False)
         return cls(retriever)
 
