@@ -2,7 +2,9 @@
 reciprocal rank (``service/fusion.py``).
 
 Dense (the passage vectors), sentences (passages by their best sentence's vector), latent
-(e5's latent terms, shared by French and English) and lexical (BM25). An English question
+(e5's latent terms, shared by French and English), lexical (BM25) and sentences2 (passages by
+their best sentence for a second encoder, multilingual USE, asked the question's topic: the
+question without its question words; it errs where e5 does not). An English question
 adds two more rankings: "anchors", BM25 over its names, acronyms, numbers and the French
 codes of its organisations, which read the same in the French reports; and "english", BM25
 of its own words, with English stemming, over the English field of the passages (channel
@@ -27,13 +29,15 @@ from indexer.backends import (
     LEXICAL,
     LEXICAL_EN,
     SENTENCES,
+    SENTENCES2,
     Filters,
     Ranking,
     passage_payload,
 )
-from indexer.embed import Embedder
+from indexer.embed import Embedder, shared_embedder
 from indexer.index import Index
 from indexer.models import Passage
+from indexer.text import topic
 from service import fusion
 from service.annex import Annex
 from service.query import Query, analyse
@@ -49,9 +53,9 @@ ENGLISH = "english"  # an English question over the lexical_en channel (English 
 class Profile:
     """What a Searcher fuses: the full system, or one of the eval baselines.
 
-    ``rankings``: names among dense, sentences, latent, lexical, anchors, english (None: all
-    of them, each at its configured weight). ``analyse``: search the French expansions and apply the
-    task/organisation boosts; False searches the raw text.
+    ``rankings``: names among dense, sentences, latent, lexical, anchors, english, sentences2
+    (None: all of them, each at its configured weight). ``analyse``: search the French
+    expansions and apply the task/organisation boosts; False searches the raw text.
     """
 
     rankings: tuple[str, ...] | None = None
@@ -102,6 +106,10 @@ class Hit:
     @property
     def english_rank(self) -> int | None:  # rank by BM25 over the passages' English field
         return self.ranks.get(ENGLISH)
+
+    @property
+    def second_rank(self) -> int | None:  # rank by best sentence for the second encoder
+        return self.ranks.get(SENTENCES2)
 
 
 class Searcher:
@@ -161,11 +169,13 @@ class Searcher:
             LEXICAL: s.lexical_weight_en if english else s.lexical_weight_fr,
             ANCHORS: s.anchor_weight if english and query.anchors else 0.0,
             ENGLISH: s.english_weight if english else 0.0,
+            SENTENCES2: s.second_weight_en if english else s.second_weight_fr,
         }
         if self.embedder.sparse is None or LATENT not in self.backend.channels:
             weights[LATENT] = 0.0
-        if LEXICAL_EN not in self.backend.channels:
-            weights[ENGLISH] = 0.0
+        for name, channel in ((ENGLISH, LEXICAL_EN), (SENTENCES2, SENTENCES2)):
+            if channel not in self.backend.channels:
+                weights[name] = 0.0
         if self.profile.rankings is not None:
             weights = {n: (w if n in self.profile.rankings else 0.0) for n, w in weights.items()}
             weights.update({n: weights[n] or 1.0 for n in self.profile.rankings})
@@ -183,12 +193,18 @@ class Searcher:
             LEXICAL: (LEXICAL, lambda: query.text if raw else query.lexical_text),
             ANCHORS: (LEXICAL, lambda: " ".join(query.anchors)),
             ENGLISH: (LEXICAL_EN, lambda: query.text),
+            SENTENCES2: (SENTENCES2, lambda: self.second_vector(query)),
         }
         return {
             name: self.backend.search(channel, make(), depth, filters)
             for name, (channel, make) in asks.items()
             if weights[name]
         }
+
+    def second_vector(self, query: Query) -> np.ndarray:
+        """The second encoder's (dim,) unit vector of the question's topic."""
+        encoder = shared_embedder(self.backend.channels[SENTENCES2].encoder)
+        return encoder.embed_queries([topic(query.text)])[0]
 
     def _search_one(
         self, query: Query, vector: np.ndarray, k: int, filters: Filters | None

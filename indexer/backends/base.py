@@ -35,13 +35,16 @@ class ChannelKind(StrEnum):
 @dataclass(frozen=True)
 class Channel:
     """One ranking a backend serves. ``dim``: vector size (dense, multi); ``tokenizer``: a
-    key of ``indexer.text.tokens.TOKENIZERS``, ``k1``, ``b``: the BM25 parameters (bm25;
-    the settings ``bm25_k1``, ``bm25_b``; a manifest without them was built with these)."""
+    key of ``indexer.text.tokens.TOKENIZERS`` (bm25); ``encoder``: the embedder id of a
+    vector channel's vectors when it is not the index's embedder (``indexer.embed``);
+    ``k1``, ``b``: the BM25 parameters (bm25; the settings ``bm25_k1``, ``bm25_b``; a
+    manifest without them was built with these)."""
 
     name: str
     kind: ChannelKind
     dim: int = 0
     tokenizer: str = "fr"
+    encoder: str = ""
     k1: float = 1.2
     b: float = 0.75
 
@@ -51,6 +54,7 @@ class Channel:
             "kind": str(self.kind),
             "dim": self.dim,
             "tokenizer": self.tokenizer,
+            "encoder": self.encoder,
             "k1": self.k1,
             "b": self.b,
         }
@@ -62,8 +66,9 @@ class Channel:
             ChannelKind(data["kind"]),
             data["dim"],
             data["tokenizer"],
-            data.get("k1", cls.k1),
-            data.get("b", cls.b),
+            encoder=data.get("encoder", ""),
+            k1=data.get("k1", cls.k1),
+            b=data.get("b", cls.b),
         )
 
 
@@ -71,11 +76,19 @@ class Channel:
 # weights, the manifest and Qdrant's named vectors use them).
 DENSE, SENTENCES, LATENT, LEXICAL = "dense", "sentences", "latent", "lexical"
 LEXICAL_EN = "lexical_en"  # BM25 over the passages' English field (indexer.english)
+SENTENCES2 = "sentences2"  # best sentence per passage, by the index's second encoder
 
 
 def default_channels(
-    dim: int, has_sparse: bool, k1: float = Channel.k1, b: float = Channel.b
+    dim: int,
+    has_sparse: bool,
+    second: tuple[str, int] | None = None,
+    k1: float = Channel.k1,
+    b: float = Channel.b,
 ) -> list[Channel]:
+    """The channels of a build: ``dim`` of the embedder's vectors, its sparse head,
+    ``second``: (embedder id, dim) of a second encoder's sentence vectors, if any, and the
+    BM25 parameters of the bm25 channels."""
     channels = [
         Channel(DENSE, ChannelKind.DENSE, dim),
         Channel(SENTENCES, ChannelKind.MULTI, dim),
@@ -84,6 +97,8 @@ def default_channels(
     ]
     if has_sparse:
         channels.append(Channel(LATENT, ChannelKind.SPARSE))
+    if second is not None:
+        channels.append(Channel(SENTENCES2, ChannelKind.MULTI, second[1], encoder=second[0]))
     return channels
 
 
