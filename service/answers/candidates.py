@@ -107,9 +107,10 @@ def _passage_candidates(
 
 
 def _new(span: Span, question: Question) -> bool:
-    """A span the question does not already give (its own year, its organisation), and in
-    dollars when an amount of money is asked."""
-    if question.money and "$" not in span.unit:
+    """A span the question does not already give (its own year, its organisation), in
+    dollars when an amount of money is asked and not in dollars when people or things are
+    counted ("how many teachers" is not answered by "8 millions $")."""
+    if question.money != ("$" in span.unit) and (question.money or question.counted):
         return False
     text = fold(span.text)
     asked = fold(question.query.text)
