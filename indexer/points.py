@@ -74,13 +74,13 @@ def make_batch(
 
 
 def build_channels(embedder: Embedder, settings: IndexingSettings) -> list[Channel]:
-    """The channels of a build with ``embedder``, the settings' second encoder and BM25."""
+    """The channels of a build with ``embedder`` and the settings' second encoder."""
     second = None
     if settings.second_encoder:
         encoder = shared_embedder(settings.second_encoder)
         second = (encoder.id, encoder.dim)
     return default_channels(
-        embedder.dim, embedder.sparse is not None, second, settings.bm25_k1, settings.bm25_b
+        embedder.dim, embedder.sparse is not None, settings.bm25_k1, settings.bm25_b, second
     )
 
 

@@ -290,16 +290,19 @@ def is_stale(settings: IndexingSettings, embedder_id: str) -> str | None:
 
 def _config(settings: IndexingSettings) -> dict[str, float | str]:
     """The settings a build bakes in (saved as the manifest's ``config``): changing one makes
-    the published index stale."""
-    return {
+    the published index stale. The BM25 parameters only when changed, so the builds from
+    before they were settings stay current."""
+    config = {
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
         "hnsw_threshold": settings.hnsw_threshold,
         "hnsw_ef_search": settings.hnsw_ef_search,
         "second_encoder": settings.second_encoder,
-        "bm25_k1": settings.bm25_k1,
-        "bm25_b": settings.bm25_b,
     }
+    for name in ("bm25_k1", "bm25_b"):
+        if getattr(settings, name) != IndexingSettings.model_fields[name].default:
+            config[name] = getattr(settings, name)
+    return config
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -35,18 +35,18 @@ class ChannelKind(StrEnum):
 @dataclass(frozen=True)
 class Channel:
     """One ranking a backend serves. ``dim``: vector size (dense, multi); ``tokenizer``: a
-    key of ``indexer.text.tokens.TOKENIZERS`` (bm25); ``encoder``: the embedder id of a
-    vector channel's vectors when it is not the index's embedder (``indexer.embed``);
-    ``k1``, ``b``: the BM25 parameters (bm25; the settings ``bm25_k1``, ``bm25_b``; a
-    manifest without them was built with these)."""
+    key of ``indexer.text.tokens.TOKENIZERS``, ``k1``, ``b``: the BM25 parameters (bm25;
+    the settings ``bm25_k1``, ``bm25_b``; a manifest without them was built with these);
+    ``encoder``: the embedder id of a vector channel's vectors when it is not the index's
+    embedder (``indexer.embed``)."""
 
     name: str
     kind: ChannelKind
     dim: int = 0
     tokenizer: str = "fr"
-    encoder: str = ""
     k1: float = 1.2
     b: float = 0.75
+    encoder: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,9 +54,9 @@ class Channel:
             "kind": str(self.kind),
             "dim": self.dim,
             "tokenizer": self.tokenizer,
-            "encoder": self.encoder,
             "k1": self.k1,
             "b": self.b,
+            "encoder": self.encoder,
         }
 
     @classmethod
@@ -66,9 +66,9 @@ class Channel:
             ChannelKind(data["kind"]),
             data["dim"],
             data["tokenizer"],
-            encoder=data.get("encoder", ""),
-            k1=data.get("k1", cls.k1),
-            b=data.get("b", cls.b),
+            data.get("k1", cls.k1),
+            data.get("b", cls.b),
+            data.get("encoder", ""),
         )
 
 
@@ -82,13 +82,12 @@ SENTENCES2 = "sentences2"  # best sentence per passage, by the index's second en
 def default_channels(
     dim: int,
     has_sparse: bool,
-    second: tuple[str, int] | None = None,
     k1: float = Channel.k1,
     b: float = Channel.b,
+    second: tuple[str, int] | None = None,
 ) -> list[Channel]:
-    """The channels of a build: ``dim`` of the embedder's vectors, its sparse head,
-    ``second``: (embedder id, dim) of a second encoder's sentence vectors, if any, and the
-    BM25 parameters of the bm25 channels."""
+    """The channels of a build: ``dim`` of the embedder's vectors, its sparse head, the BM25
+    parameters, and ``second``: (embedder id, dim) of a second encoder's sentence vectors."""
     channels = [
         Channel(DENSE, ChannelKind.DENSE, dim),
         Channel(SENTENCES, ChannelKind.MULTI, dim),
