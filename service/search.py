@@ -17,6 +17,7 @@ name it. Filters and top-k run inside the backend.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,6 +44,9 @@ __all__ = ["ANCHORS", "ENGLISH", "Filters", "Hit", "Profile", "Searcher"]
 
 ANCHORS = "anchors"  # a second ranking of the lexical channel: the query's anchors alone
 ENGLISH = "english"  # an English question over the lexical_en channel (English field)
+# Threads for the latent-term passes, beside the request's own dense pass: more passes at once
+# than cores only queue inside the engine.
+_ENCODERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="latent-terms")
 
 
 @dataclass(frozen=True)
@@ -141,12 +145,20 @@ class Searcher:
     def batch_search(
         self, texts: list[str], k: int = 10, filters: Filters | None = None
     ) -> list[tuple[Query, list[Hit]]]:
-        """Search several queries with one embedding call."""
+        """Search several queries with one embedding call; the latent-term passes of the
+        queries that use them run meanwhile in other threads (the encoder releases the GIL)."""
         queries = [self.analyse(t) for t in texts]
         dense_texts = [q.dense_text if self.profile.analyse else q.text for q in queries]
+        latent = [
+            _ENCODERS.submit(self.embedder.sparse.encode_query, q.dense_text)
+            if self.weights(q)[LATENT]
+            else None
+            for q in queries
+        ]
         vectors = self.embedder.embed_queries(dense_texts)
-        for query, vector in zip(queries, vectors, strict=True):
+        for query, vector, pending in zip(queries, vectors, latent, strict=True):
             query.vector = vector
+            query.latent = None if pending is None else pending.result()
         return [
             (q, self._search_one(q, v, k, filters)) for q, v in zip(queries, vectors, strict=True)
         ]
@@ -179,7 +191,7 @@ class Searcher:
         asks = {
             DENSE: (DENSE, lambda: vector),
             SENTENCES: (SENTENCES, lambda: vector),
-            LATENT: (LATENT, lambda: self.embedder.sparse.encode_query(query.dense_text)),
+            LATENT: (LATENT, lambda: self._latent(query)),
             LEXICAL: (LEXICAL, lambda: query.text if raw else query.lexical_text),
             ANCHORS: (LEXICAL, lambda: " ".join(query.anchors)),
             ENGLISH: (LEXICAL_EN, lambda: query.text),
@@ -189,6 +201,12 @@ class Searcher:
             for name, (channel, make) in asks.items()
             if weights[name]
         }
+
+    def _latent(self, query: Query) -> np.ndarray:
+        """The (n_features,) latent-term vector of ``query``, encoded by batch_search."""
+        if query.latent is None:
+            query.latent = self.embedder.sparse.encode_query(query.dense_text)
+        return query.latent
 
     def _search_one(
         self, query: Query, vector: np.ndarray, k: int, filters: Filters | None
