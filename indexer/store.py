@@ -43,7 +43,7 @@ from indexer.settings import Settings
 # 2: task overview passages, index_text; 3: sentence and sparse stores; 4: sparse.npz holds
 # the posting lists alone (a scipy CSC matrix); 5: retrieval backends (manifest "backend");
 # 6: bm25 channel "lexical_en", the passages' English field (indexer.english)
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7  # 7: the deliverable status in the payload
 MANIFEST = "manifest.json"
 SETTING_OF = {  # the environment that selects each backend engine
     "local": "TRAITE_BACKEND=local",

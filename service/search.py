@@ -30,7 +30,6 @@ from indexer.backends import (
     SENTENCES,
     Filters,
     Ranking,
-    passage_payload,
 )
 from indexer.embed import Embedder
 from indexer.index import Index
@@ -229,10 +228,7 @@ class Searcher:
                     extra, why = boost(hit.passage, query)
                     hit.score += extra
                     hit.matched += why
-        ranked = sorted(hits.values(), key=lambda h: -h.score)
-        if filters is not None and filters.status is not None:  # from the task records
-            ranked = [h for h in ranked if self.annex.status_of.get(h.passage.id) == filters.status]
-        return ranked[:k]
+        return sorted(hits.values(), key=lambda h: -h.score)[:k]
 
     def _structured_matches(self, query: Query, filters: Filters | None) -> list[Passage]:
         """Passages of the tasks named in the query (that ``filters`` accepts)."""
@@ -241,5 +237,6 @@ class Searcher:
             return []
         matches = [p for p in self.index.passages if p.task_id in wanted]
         if filters:
-            matches = [p for p in matches if filters.accepts(passage_payload(p))]
+            status = self.annex.status_of
+            matches = [p for p in matches if filters.accepts(p, status.get(p.id))]
         return matches

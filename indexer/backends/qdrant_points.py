@@ -27,7 +27,7 @@ from indexer.text.tokens import TOKENIZERS
 
 K1, B = 1.2, 0.75  # as indexer.backends.stores.LexicalStore
 NAMESPACE = uuid.UUID("5f1e0c2a-9a57-4d4e-9d57-2b1a3c7e0f15")
-PAYLOAD_INDEXES = ("id", "doc", "sections", "task", "organisations", "kind")
+PAYLOAD_INDEXES = ("id", "doc", "sections", "task", "organisations", "kind", "status")
 STATS = "qdrant_bm25_stats.json"
 
 
@@ -60,6 +60,7 @@ def filter_conditions(filters: Filters | None) -> list[tuple[str, str]]:
         ("task", filters.task),
         ("organisations", filters.org),
         ("kind", filters.kind),
+        ("status", filters.status),
     ]
     return [(key, value) for key, value in pairs if value is not None]
 
