@@ -12,6 +12,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from eval import parity
 from indexer.errors import SETUP_ERRORS
 
 from . import build, cost, scale, scale_report, service_bench
@@ -67,6 +68,16 @@ def _service_sections(args: argparse.Namespace) -> list[str]:
     sections.append(_latency_section(report))
     sections.append(_section("2b. Cost of a query", _cost_text(report, costs)))
     sections.append(_section("3. Load test", service_bench.render_load(report)))
+    print("3b. backends side by side", flush=True)
+    with tempfile.TemporaryDirectory(prefix="traite-bench-parity-") as workdir:
+        rows = parity.run("dev", ["local", "qdrant"], Path(workdir))
+    intro = (
+        "`python -m eval.parity --split dev --backends local,qdrant`: each backend built "
+        "fresh from the corpus (embedding cache warm), the dev questions judged as "
+        "`python -m eval` judges them, then the 20 bench questions searched in-process "
+        "three times.\n\n"
+    )
+    sections.append(_section("3b. Backends on the real corpus", intro + parity.render(rows, "dev")))
     return sections
 
 
