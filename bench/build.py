@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.embed import make_embedder
-from indexer.settings import Settings
+from indexer.settings import IndexingSettings
 from indexer.store import build_index
 
 from .stats import num, table
@@ -24,7 +24,7 @@ class BuildRun:
     embedded: int
 
 
-def timed_build(label: str, settings: Settings) -> BuildRun:
+def timed_build(label: str, settings: IndexingSettings) -> BuildRun:
     embedder = make_embedder("e5-small-int4")
     started = time.perf_counter()
     manifest = build_index(settings, embedder, progress=False)
@@ -43,12 +43,12 @@ def bench_builds(workdir: Path, cold: bool, cache_dir: Path | None = None) -> tu
     runs = []
     if cold:
         cache = workdir / "cache"
-        settings = Settings(corpus_dir=CORPUS, index_dir=index_dir, cache_dir=cache)
+        settings = IndexingSettings(corpus_dir=CORPUS, index_dir=index_dir, cache_dir=cache)
         runs.append(timed_build("cold (empty embedding cache)", settings))
         runs.append(timed_build("warm (same cache, rebuild)", settings))
     else:
         cache = cache_dir or ROOT / ".cache"
-        settings = Settings(corpus_dir=CORPUS, index_dir=index_dir, cache_dir=cache)
+        settings = IndexingSettings(corpus_dir=CORPUS, index_dir=index_dir, cache_dir=cache)
         runs.append(timed_build("warm (project cache)", settings))
     return runs, index_dir
 

@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.settings import Settings
 from service.engine import load_engine
+from service.settings import Settings
 
 from .latency import QUESTIONS
 from .stats import percentile_ms

@@ -9,7 +9,7 @@ channel of rows of the real index drawn with replacement. A query reads the post
 its features; resampled from 259 passages, the collection uses few features, so its lists
 are longer than a real collection's of that size would be: the latency is an upper bound.
 Per-query latency is one query at a time, as the service searches (depth 100, like
-``Settings.candidates``). Rendering: ``bench/scale_report.py``.
+``RetrievalSettings.candidates``). Rendering: ``bench/scale_report.py``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from indexer.backends import (
     ChannelKind,
     create_backend,
 )
-from indexer.settings import Settings
+from indexer.settings import IndexingSettings
 
 from .stats import percentile_ms
 from .synthetic import (
@@ -47,7 +47,7 @@ from .synthetic import (
 
 DEPTH = 100
 FLAT = 10**12  # an hnsw_threshold no collection reaches
-HNSW_THRESHOLD = Settings.model_fields["hnsw_threshold"].default  # vectors, per store
+HNSW_THRESHOLD = IndexingSettings.model_fields["hnsw_threshold"].default  # vectors, per store
 EF_SEARCHES = (64, 128, 256, 512)
 MS = (HNSW_M, 48)
 
@@ -76,7 +76,7 @@ def one_channel(
     channel: Channel, batch: Batch, threshold: int = FLAT, m: int = HNSW_M
 ) -> tuple[Backend, float]:
     """A local backend holding ``batch`` in ``channel`` alone, and its build time (s)."""
-    settings = Settings(hnsw_threshold=min(threshold, FLAT))
+    settings = IndexingSettings(hnsw_threshold=min(threshold, FLAT))
     started = time.perf_counter()
     backend = create_backend("local", None, [channel], settings, hnsw_m=m)
     backend.upsert(batch)

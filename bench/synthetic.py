@@ -34,7 +34,7 @@ import numpy as np
 from scipy import sparse
 
 from indexer.backends import DENSE, LATENT, open_backend
-from indexer.settings import Settings
+from indexer.settings import IndexingSettings
 
 DIM = 384
 SEED = 20150101
@@ -62,7 +62,7 @@ def _real(index_dir: Path, channel: str):
     entry = json.loads(manifest_path.read_text(encoding="utf-8")).get("backend")
     if entry is None or channel not in {c["name"] for c in entry["channels"]}:
         return None
-    backend = open_backend(index_dir.resolve(), entry, Settings())
+    backend = open_backend(index_dir.resolve(), entry, IndexingSettings())
     try:
         return backend.export(channel)[1]
     finally:

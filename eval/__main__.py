@@ -28,7 +28,7 @@ from eval.report import evidence_section, render, tables
 from eval.run import SYSTEMS, run_eval
 from eval.summary import summarise
 from indexer.errors import SETUP_ERRORS as INDEXER_SETUP_ERRORS
-from indexer.settings import Settings
+from service.settings import Settings
 
 SETUP_ERRORS = (
     *INDEXER_SETUP_ERRORS,

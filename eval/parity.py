@@ -27,9 +27,9 @@ from eval.systems import FullSystem
 from indexer.embed import make_embedder
 from indexer.errors import SETUP_ERRORS
 from indexer.load import load_collection
-from indexer.settings import Settings
 from indexer.store import build_index
 from service.engine import load_engine
+from service.settings import Settings
 
 METRICS = ("hit@1", "hit@5", "hit@10", "MRR@10")
 
@@ -38,14 +38,15 @@ def run(split: str, backends: list[str], workdir: Path) -> list[dict[str, Any]]:
     """One row per backend: its metrics, build seconds and search latency."""
     questions = select(load_questions(), split)
     settings = Settings()
-    prefixes = settings.st_query_prefix, settings.st_passage_prefix
-    embedder = make_embedder(settings.embedder, *prefixes)
-    texts = {d.id: d.text for d in load_collection(settings.corpus_dir)}
+    indexing = settings.indexing
+    prefixes = indexing.st_query_prefix, indexing.st_passage_prefix
+    embedder = make_embedder(indexing.embedder, *prefixes)
+    texts = {d.id: d.text for d in load_collection(indexing.corpus_dir)}
     rows = []
     for kind in backends:
-        chosen = settings.model_copy(update={"backend": kind, "index_dir": workdir / kind})
+        chosen = settings.updated(backend=kind, index_dir=workdir / kind)
         started = time.perf_counter()
-        build_index(chosen, embedder, progress=False)
+        build_index(chosen.indexing, embedder, progress=False)
         build_s = time.perf_counter() - started
         engine = load_engine(chosen, embedder)
         system = FullSystem(engine)

@@ -26,8 +26,8 @@ from eval.systems import (
 from indexer.embed import Embedder, make_embedder
 from indexer.load import load_collection
 from indexer.models import Document
-from indexer.settings import Settings
 from service.engine import Engine, load_engine
+from service.settings import Settings
 
 SYSTEMS = ("peer", "bm25", "dense", "full")
 SNIPPET = 120
@@ -58,7 +58,7 @@ def run_eval(
 ) -> dict[str, Any]:
     """Evaluate the systems ``names`` on ``questions``; see the module docstring."""
     clock = Clock()
-    documents = clock.time("load corpus", load_collection, settings.corpus_dir)
+    documents = clock.time("load corpus", load_collection, settings.indexing.corpus_dir)
     texts = {d.id: d.text for d in documents}
     engine = None
     if any(n in ("bm25", "dense") for n in names) or ("full" in names and not base_url):
@@ -111,7 +111,7 @@ def _make(
 ) -> System:
     if name == "peer":
         embedder = engine.searcher.embedder if engine else _embedder(settings)
-        return PeerSystem(documents, embedder, settings.embedding_cache, progress)
+        return PeerSystem(documents, embedder, settings.indexing.embedding_cache, progress)
     if name == "full" and base_url:
         system = HttpSystem(base_url, engine.index.passages if engine else None)
         system.check()
@@ -124,7 +124,8 @@ def _make(
 
 
 def _embedder(settings: Settings) -> Embedder:
-    return make_embedder(settings.embedder, settings.st_query_prefix, settings.st_passage_prefix)
+    s = settings.indexing
+    return make_embedder(s.embedder, s.st_query_prefix, s.st_passage_prefix)
 
 
 def _question_info(q: Question) -> dict[str, Any]:

@@ -13,7 +13,7 @@ Each system also exposes ``passages``: every passage it can return, for the qrel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -26,9 +26,9 @@ from indexer.backends import DENSE, LEXICAL, Batch, Channel, ChannelKind, create
 from indexer.cache import EmbeddingCache
 from indexer.embed import Embedder
 from indexer.models import Document, Passage
-from indexer.settings import Settings
+from indexer.settings import IndexingSettings
 from service.answers import Answerer
-from service.engine import Engine, load_engine
+from service.engine import Engine
 from service.search import Profile, Searcher
 
 K = 10
@@ -96,7 +96,7 @@ class PeerSystem:
         cache = EmbeddingCache(cache_dir, embedder.id)
         texts = [p.text for p in self.passages]
         vectors, _ = cache.embed(texts, embedder.embed_passages, progress=progress)
-        exact = Settings(hnsw_threshold=10**9)  # a flat (exact) index, as a peer would use
+        exact = IndexingSettings(hnsw_threshold=10**9)  # a flat (exact) index, as a peer would use
         channels = [Channel(DENSE, ChannelKind.DENSE, embedder.dim)]
         self.backend = create_backend("local", None, channels, exact)
         payloads = [{"doc": p.doc_id} for p in self.passages]
@@ -164,12 +164,14 @@ class FullSystem:
         """What each question would get with no abstention threshold (for the risk–coverage
         curve): the shipped answer when it answered, else the answer of an engine whose
         threshold is 0."""
-        settings = self.engine.searcher.settings.model_copy(update={"min_answer_score": 0.0})
-        opened = load_engine(settings, self.engine.searcher.embedder)
+        answerer = self.engine.answerer
+        opened = Answerer(
+            answerer.searcher, replace(answerer.scorer, threshold=0.0), answerer.settings
+        )
         return {
             q.id: shipped[q.id]
             if shipped[q.id].answered or not shipped[q.id].confidence
-            else _record(opened.answerer, q, k)
+            else _record(opened, q, k)
             for q in questions
         }
 

@@ -3,7 +3,7 @@
 from indexer.embed import Embedder, make_embedder
 from indexer.load import CorpusError, load_collection
 from indexer.models import Block, Deliverable, Document, Passage, Section, Task
-from indexer.settings import Settings, get_settings
+from indexer.settings import IndexingSettings, load_settings
 
 __all__ = [
     "Block",
@@ -11,11 +11,11 @@ __all__ = [
     "Deliverable",
     "Document",
     "Embedder",
+    "IndexingSettings",
     "Passage",
     "Section",
-    "Settings",
     "Task",
-    "get_settings",
     "load_collection",
+    "load_settings",
     "make_embedder",
 ]

@@ -12,7 +12,7 @@ from indexer.embed import make_embedder
 from indexer.errors import SETUP_ERRORS
 from indexer.ingest import ingest
 from indexer.load import CorpusError
-from indexer.settings import Settings, load_settings
+from indexer.settings import IndexingSettings, load_settings
 from indexer.store import build_index, is_stale
 
 
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _build(settings: Settings, args: argparse.Namespace) -> int:
+def _build(settings: IndexingSettings, args: argparse.Namespace) -> int:
     embedder = make_embedder(
         settings.embedder, settings.st_query_prefix, settings.st_passage_prefix
     )
@@ -49,7 +49,7 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _ensure(settings: Settings, args: argparse.Namespace) -> int:
+def _ensure(settings: IndexingSettings, args: argparse.Namespace) -> int:
     reason = is_stale(settings, settings.embedder)
     if reason is None:
         print(f"index {settings.index_dir} is up to date")
@@ -58,7 +58,7 @@ def _ensure(settings: Settings, args: argparse.Namespace) -> int:
     return _build(settings, args)
 
 
-def _inspect(settings: Settings, args: argparse.Namespace) -> int:
+def _inspect(settings: IndexingSettings, args: argparse.Namespace) -> int:
     collection = ingest(settings.corpus_dir, settings.chunk_size, settings.chunk_overlap)
     doc_ids = [d.id for d in collection.documents]
     if args.doc and args.doc not in doc_ids:

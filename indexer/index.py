@@ -12,7 +12,7 @@ from indexer.backends import Backend, BackendUnavailableError, engine_of, open_b
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE
 from indexer.lexicon import Glossary, GlossaryError, TermTranslator
 from indexer.models import Deliverable, Passage, Task
-from indexer.settings import Settings
+from indexer.settings import IndexingSettings
 from indexer.store import IndexCorruptError, read_manifest, verify
 
 
@@ -49,7 +49,9 @@ class Index:
         return {p.id: row for row, p in enumerate(self.passages)}
 
 
-def load_index(index_dir: Path, embedder_id: str, settings: Settings | None = None) -> Index:
+def load_index(
+    index_dir: Path, embedder_id: str, settings: IndexingSettings | None = None
+) -> Index:
     """Load and verify the build ``index_dir`` points at; with ``settings``, also check it
     was built for ``settings.backend`` and open a remote backend with its address.
 
@@ -67,7 +69,7 @@ def load_index(index_dir: Path, embedder_id: str, settings: Settings | None = No
         documents = _json(directory / "documents.json")
         glossary = Glossary.load(directory / GLOSSARY_FILE)
         terms = TermTranslator.load(directory / TERMS_FILE)
-        backend = open_backend(directory, manifest["backend"], settings or Settings())
+        backend = open_backend(directory, manifest["backend"], settings or IndexingSettings())
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, GlossaryError) as exc:
         raise IndexCorruptError(
             f"{directory} cannot be read ({exc}): run `python -m indexer build`"

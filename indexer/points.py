@@ -32,7 +32,7 @@ from indexer.english import EnglishField
 from indexer.ingest import Collection
 from indexer.models import Passage
 from indexer.sentences import sentence_units
-from indexer.settings import Settings
+from indexer.settings import IndexingSettings
 
 
 def search_text(passage: Passage) -> str:
@@ -47,7 +47,7 @@ def english_texts(collection: Collection) -> list[str]:
 
 
 def make_batch(
-    collection: Collection, embedder: Embedder, settings: Settings, progress: bool
+    collection: Collection, embedder: Embedder, settings: IndexingSettings, progress: bool
 ) -> tuple[Batch, int, int]:
     """Every passage with its vectors and payload, the number of passages embedded anew, the
     sentence count."""
@@ -72,9 +72,11 @@ def make_batch(
 
 
 def _fresh_backend(
-    settings: Settings, directory: Path, embedder: Embedder, batch: Batch
+    settings: IndexingSettings, directory: Path, embedder: Embedder, batch: Batch
 ) -> Backend:
-    channels = default_channels(embedder.dim, embedder.sparse is not None)
+    channels = default_channels(
+        embedder.dim, embedder.sparse is not None, settings.bm25_k1, settings.bm25_b
+    )
     backend = create_backend(settings.backend, directory, channels, settings)
     try:
         backend.upsert(batch)
@@ -88,7 +90,7 @@ def _fresh_backend(
 
 
 def _latent_terms(
-    encoder: SparseEncoder, settings: Settings, texts: list[str], progress: bool
+    encoder: SparseEncoder, settings: IndexingSettings, texts: list[str], progress: bool
 ) -> sparse.csr_matrix:
     """Latent terms of ``texts`` as (n, encoder.dim) float32 rows, cached like the vectors: a
     cached row is the feature ids (exact as float32, being below 2**24) then their weights."""
@@ -110,7 +112,7 @@ def _latent_terms(
 
 
 def fill_backend(
-    settings: Settings,
+    settings: IndexingSettings,
     directory: Path,
     embedder: Embedder,
     batch: Batch,
@@ -121,7 +123,9 @@ def fill_backend(
     ``deleted_documents``. With ``previous`` (the published build's directory and manifest,
     when compatible), only the documents whose file changed (``documents``: id -> sha256 of
     the corpus now) are deleted and upserted."""
-    channels = default_channels(embedder.dim, embedder.sparse is not None)
+    channels = default_channels(
+        embedder.dim, embedder.sparse is not None, settings.bm25_k1, settings.bm25_b
+    )
     if previous is None or _channels(previous[1]) != channels:
         backend = _fresh_backend(settings, directory, embedder, batch)
         return backend, {"upserted": len(batch), "deleted_documents": []}

@@ -1,26 +1,28 @@
-"""Every knob of the indexer and the service, read once from the environment (``TRAITE_*``)."""
+"""The indexing settings (``TRAITE_*``): corpus, index, embedder, chunking, stores, backend.
+
+The service composes this group with its own (``service.settings.Settings``); every group
+reads the same ``TRAITE_`` prefix, so a field name belongs to one group only.
+"""
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from indexer.resources import package_json
+TRAITE = SettingsConfigDict(env_prefix="TRAITE_", env_file=".env", extra="ignore")
 
-TUNED_FILE = "data/tuned.json"  # in the indexer package, written by `python -m eval.tune`
-TUNED = package_json("indexer", TUNED_FILE)["settings"]  # the defaults chosen on the dev split
+Group = TypeVar("Group", bound=BaseSettings)
 
 
-class Settings(BaseSettings):
-    """Configuration of ``python -m indexer``, ``python -m service`` and ``python -m eval``."""
+class IndexingSettings(BaseSettings):
+    """Configuration of ``python -m indexer``: what a build reads and how it stores it."""
 
-    model_config = SettingsConfigDict(env_prefix="TRAITE_", env_file=".env", extra="ignore")
+    model_config = TRAITE
 
-    # Corpus and index
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
     cache_dir: Path = Path(".cache")
@@ -33,43 +35,15 @@ class Settings(BaseSettings):
     # HNSW candidates per search, stored in vectors.faiss (`indexer ensure` rebuilds); a search
     # never keeps fewer than its depth (candidates). 256: recall@100 0.999 at 100k (bench/scale.py)
     hnsw_ef_search: int = Field(256, ge=16, le=4096)
+    # BM25 (Lucene variant) term saturation and length normalisation, baked into a build
+    bm25_k1: float = Field(1.2, gt=0)
+    bm25_b: float = Field(0.75, ge=0, le=1)
     backend: Literal["local", "qdrant"] = "local"  # retrieval backend (indexer/backends/)
     # qdrant: a remote cluster at this URL; unset, an embedded Qdrant Edge shard in the build
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
     qdrant_collection: str = "traite"  # the alias readers use; builds are "<alias>-<stamp>"
     qdrant_timeout_s: float = Field(5.0, gt=0)  # per request to a remote cluster
-
-    # Retrieval: defaults from indexer/data/tuned.json (`python -m eval.tune`, dev split)
-    rrf_k: int = Field(TUNED["rrf_k"], ge=1)
-    dense_weight: float = Field(TUNED["dense_weight"], ge=0)
-    sentence_weight: float = Field(TUNED["sentence_weight"], ge=0)  # passages by best sentence
-    # the same for English questions; English: BM25 over the passages' English field
-    sentence_weight_en: float = Field(TUNED["sentence_weight_en"], ge=0)
-    sparse_weight_fr: float = Field(TUNED["sparse_weight_fr"], ge=0)  # latent terms (e5's head)
-    sparse_weight_en: float = Field(TUNED["sparse_weight_en"], ge=0)  # 0: a latency decision
-    lexical_weight_fr: float = Field(TUNED["lexical_weight_fr"], ge=0)
-    lexical_weight_en: float = Field(TUNED["lexical_weight_en"], ge=0)
-    anchor_weight: float = Field(TUNED["anchor_weight"], ge=0)  # English: names, acronyms, numbers
-    english_weight: float = Field(TUNED["english_weight"], ge=0)
-    candidates: int = Field(TUNED["candidates"], ge=10, le=1000)
-
-    # Answers
-    # confidence (0-1) an answer needs; None: the threshold tuned on the dev split, stored
-    # with the answer model (service/data/answer_model.json, written by `python -m eval.tune`)
-    min_answer_score: float | None = Field(None, ge=0, le=1)
-    min_sentence_score: float = Field(3.0, ge=0)  # retired: the answer model replaced it
-
-    # Service
-    host: str = "127.0.0.1"
-    port: int = Field(8000, ge=1, le=65535)
-    reload_token: str | None = None
-    cors_origins: list[str] = []
-    max_question_chars: int = 1000
-    max_k: int = 50
-    max_body_bytes: int = 16_384
-    max_concurrent_searches: int = Field(4, ge=1)
-    search_timeout_s: float = Field(10.0, gt=0)
 
     @field_validator("embedder")
     @classmethod
@@ -87,19 +61,25 @@ class SettingsError(ValueError):
     """A setting from the environment or the command line is invalid (one-line message)."""
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Settings from the environment with ``overrides``; raises SettingsError on bad values."""
+def make_group(group: type[Group], values: Mapping[str, object]) -> Group:
+    """``group`` from the environment with ``values`` (its own fields only; None: unset);
+    raises SettingsError naming each bad field and its environment variable."""
+    mine = {k: v for k, v in values.items() if k in group.model_fields and v is not None}
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+        return group(**mine)
     except ValidationError as exc:
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc'])} (TRAITE_{str(e['loc'][0]).upper()}): "
-            f"{e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors()
-        ]
-        raise SettingsError("invalid settings: " + "; ".join(problems)) from None
+        raise SettingsError("invalid settings: " + "; ".join(problems(exc))) from None
 
 
-@cache
-def get_settings() -> Settings:
-    return load_settings()
+def problems(exc: ValidationError) -> list[str]:
+    """One ``field (TRAITE_FIELD): message`` per error of ``exc``."""
+    return [
+        f"{'.'.join(str(p) for p in e['loc'])} (TRAITE_{str(e['loc'][0]).upper()}): "
+        f"{e['msg'].removeprefix('Value error, ')}"
+        for e in exc.errors()
+    ]
+
+
+def load_settings(**overrides: object) -> IndexingSettings:
+    """Indexing settings from the environment with ``overrides``; raises SettingsError."""
+    return make_group(IndexingSettings, overrides)

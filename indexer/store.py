@@ -38,7 +38,7 @@ from indexer.load import load_collection
 from indexer.points import english_texts as english_texts  # re-exported: part of the API
 from indexer.points import fill_backend, make_batch
 from indexer.points import search_text as search_text  # re-exported: part of the API
-from indexer.settings import Settings
+from indexer.settings import IndexingSettings
 
 # 2: task overview passages, index_text; 3: sentence and sparse stores; 4: sparse.npz holds
 # the posting lists alone (a scipy CSC matrix); 5: retrieval backends (manifest "backend");
@@ -70,7 +70,9 @@ class IndexMismatchError(IndexError_):
     pass
 
 
-def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -> dict[str, Any]:
+def build_index(
+    settings: IndexingSettings, embedder: Embedder, progress: bool = True
+) -> dict[str, Any]:
     """Ingest the corpus, embed (reusing cached vectors) and publish a new index build."""
     started = time.perf_counter()
     collection = ingest(settings.corpus_dir, settings.chunk_size, settings.chunk_overlap)
@@ -104,7 +106,7 @@ def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -
     return manifest
 
 
-def _previous(settings: Settings, embedder: Embedder) -> tuple[Path, dict[str, Any]] | None:
+def _previous(settings: IndexingSettings, embedder: Embedder) -> tuple[Path, dict[str, Any]] | None:
     """The published build, if a new one can change it by document: same format, embedder,
     build settings, backend, glossary and terms."""
     try:
@@ -124,7 +126,7 @@ def _previous(settings: Settings, embedder: Embedder) -> tuple[Path, dict[str, A
     return (Path(settings.index_dir).resolve(), manifest) if same else None
 
 
-def _write(directory: Path, collection: Collection, settings: Settings) -> None:
+def _write(directory: Path, collection: Collection, settings: IndexingSettings) -> None:
     with (directory / "passages.jsonl").open("w", encoding="utf-8") as out:
         for passage in collection.passages:
             out.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
@@ -259,7 +261,7 @@ def verify(
             raise IndexCorruptError(f"{path} is corrupt (checksum mismatch): {rebuild}")
 
 
-def is_stale(settings: Settings, embedder_id: str) -> str | None:
+def is_stale(settings: IndexingSettings, embedder_id: str) -> str | None:
     """Why the published index does not match the corpus and configuration, or None."""
     try:
         manifest = read_manifest(settings.index_dir)
@@ -280,18 +282,24 @@ def is_stale(settings: Settings, embedder_id: str) -> str | None:
         if manifest.get("files", {}).get(name) != _sha256(settings.corpus_dir / name):
             return f"{name} changed"
     if manifest.get("config") != _config(settings):
-        return "chunking or HNSW settings changed"
+        return "chunking, HNSW or BM25 settings changed"
     return None
 
 
-def _config(settings: Settings) -> dict[str, int]:
-    """The settings a build bakes in: changing one makes the published index stale."""
-    return {
+def _config(settings: IndexingSettings) -> dict[str, float]:
+    """The settings a build bakes in (saved as the manifest's ``config``): changing one makes
+    the published index stale. The BM25 parameters only when changed, so the builds from
+    before they were settings stay current."""
+    config = {
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
         "hnsw_threshold": settings.hnsw_threshold,
         "hnsw_ef_search": settings.hnsw_ef_search,
     }
+    for name in ("bm25_k1", "bm25_b"):
+        if getattr(settings, name) != IndexingSettings.model_fields[name].default:
+            config[name] = getattr(settings, name)
+    return config
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import uvicorn
 
 from indexer.errors import SETUP_ERRORS
-from indexer.settings import load_settings
 from service.engine import load_engine
 from service.main import create_app
+from service.settings import load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,10 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     app = create_app(settings, engine)
-    print(
-        f"serving {len(engine.index.passages)} passages on http://{settings.host}:{settings.port}"
-    )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    host, port = settings.service.host, settings.service.port
+    print(f"serving {len(engine.index.passages)} passages on http://{host}:{port}")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     return 0
 
 

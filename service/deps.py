@@ -8,8 +8,8 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from indexer.settings import Settings
 from service.engine import Engine, EngineHolder
+from service.settings import Settings
 
 
 def get_settings(request: Request) -> Settings:
@@ -31,7 +31,7 @@ async def search_slot(request: Request) -> AsyncIterator[None]:
     starve the running ones of threads.
     """
     slots: asyncio.Semaphore = request.app.state.slots
-    timeout = request.app.state.settings.search_timeout_s
+    timeout = request.app.state.settings.service.search_timeout_s
     try:
         await asyncio.wait_for(slots.acquire(), timeout)
     except TimeoutError:

@@ -7,10 +7,10 @@ from dataclasses import dataclass, replace
 
 from indexer.embed import Embedder, make_embedder
 from indexer.index import Index, load_index
-from indexer.settings import Settings
 from service.answers import Answerer
 from service.answers.scorer import Scorer
 from service.search import Searcher
+from service.settings import Settings
 
 
 @dataclass
@@ -29,15 +29,16 @@ def load_engine(
 ) -> Engine:
     """Load the published index; raises the indexer's IndexError_ subclasses on problems,
     ``ModelError`` on a bad answer model (``scorer`` replaces the shipped one)."""
+    indexing = settings.indexing
     embedder = embedder or make_embedder(
-        settings.embedder, settings.st_query_prefix, settings.st_passage_prefix
+        indexing.embedder, indexing.st_query_prefix, indexing.st_passage_prefix
     )
-    index = load_index(settings.index_dir, embedder.id, settings)
-    searcher = Searcher(index, embedder, settings)
+    index = load_index(indexing.index_dir, embedder.id, indexing)
+    searcher = Searcher(index, embedder, settings.retrieval)
     scorer = scorer or Scorer.load()
-    if settings.min_answer_score is not None:
-        scorer = replace(scorer, threshold=settings.min_answer_score)
-    return Engine(index, searcher, Answerer(searcher, scorer))
+    if settings.answers.min_answer_score is not None:
+        scorer = replace(scorer, threshold=settings.answers.min_answer_score)
+    return Engine(index, searcher, Answerer(searcher, scorer, settings.answers))
 
 
 class EngineHolder:

@@ -89,9 +89,9 @@ def _canonical(engine: Engine, choices: Choices, name: str, raw: str) -> str | N
         code = engine.index.glossary.resolve(raw)
         return code if code in choices.org else None
     if name == "status":
-        labels = strings("page")
+        labels = strings("statuses")
         for key in choices.status:
-            names = (key, labels["en"].get(f"status_{key}", key))
+            names = (key, labels["en"].get(key, key))
             if fold(raw.split("(")[0].strip()) in {fold(n) for n in names}:
                 return key
         return None

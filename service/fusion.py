@@ -11,10 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from indexer.models import Passage
 from service.query import Query
-
-TASK_BOOST = 1.0  # above any fused score: a named task comes first
-OVERVIEW_BOOST = 0.5  # and its overview (the task card) before its deliverables
-ORG_BOOST = 0.004  # about half a rank step near the top (rrf_k 10)
+from service.settings import RetrievalSettings
 
 
 def rrf(ranks: Mapping[str, int], weights: Mapping[str, float], k: int) -> float:
@@ -27,20 +24,24 @@ def rank_positions(ids: Sequence[str]) -> dict[str, int]:
     return {pid: rank for rank, pid in enumerate(ids, start=1)}
 
 
-def task_boost(passage: Passage, query: Query) -> tuple[float, list[str]]:
+def task_boost(
+    passage: Passage, query: Query, settings: RetrievalSettings
+) -> tuple[float, list[str]]:
     """A passage of a task named in the query comes first, its overview before the rest."""
     if not (passage.task_id and passage.task_id in query.task_ids):
         return 0.0, []
-    boost = TASK_BOOST + (OVERVIEW_BOOST if passage.kind == "task-overview" else 0.0)
-    return boost, [f"task {passage.task_id}"]
+    overview = settings.overview_boost if passage.kind == "task-overview" else 0.0
+    return settings.task_boost + overview, [f"task {passage.task_id}"]
 
 
-def organisation_boost(passage: Passage, query: Query) -> tuple[float, list[str]]:
+def organisation_boost(
+    passage: Passage, query: Query, settings: RetrievalSettings
+) -> tuple[float, list[str]]:
     """A small lift for the passages of the question's organisations (see ``favoured``)."""
     favoured = favoured_organisations(passage, query)
     if not favoured:
         return 0.0, []
-    return ORG_BOOST, [f"organisation {o}" for o in favoured]
+    return settings.organisation_boost, [f"organisation {o}" for o in favoured]
 
 
 def favoured_organisations(passage: Passage, query: Query) -> list[str]:

@@ -12,7 +12,6 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from indexer.backends import BackendUnavailableError
-from indexer.settings import Settings, get_settings
 from service.engine import Engine, EngineHolder, load_engine
 from service.page_assets import STATIC_PACKAGE
 from service.routes import (
@@ -28,6 +27,7 @@ from service.routes import (
     tasks_view,
 )
 from service.security import SecurityMiddleware
+from service.settings import Settings, get_settings
 from service.validation import InvalidInput
 
 
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.holder = EngineHolder(settings, engine)
-    app.state.slots = asyncio.Semaphore(settings.max_concurrent_searches)
+    app.state.slots = asyncio.Semaphore(settings.service.max_concurrent_searches)
     # /tasks/view before /tasks/{task_id}, /search.csv beside /search
     routers = (health, export, search, documents, tasks_view, tasks, glossary, admin)
     for module in (*routers, page, document_view):
@@ -51,14 +51,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(InvalidInput, _invalid_input)
     app.add_exception_handler(BackendUnavailableError, _engine_unavailable)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    if settings.cors_origins:
+    if settings.service.cors_origins:
         app.add_middleware(
             CORSMiddleware,
-            allow_origins=settings.cors_origins,
+            allow_origins=settings.service.cors_origins,
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type"],
         )
-    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityMiddleware, max_body_bytes=settings.service.max_body_bytes)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

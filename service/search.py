@@ -34,10 +34,10 @@ from indexer.backends import (
 from indexer.embed import Embedder
 from indexer.index import Index
 from indexer.models import Passage
-from indexer.settings import Settings
 from service import fusion
 from service.annex import Annex
 from service.query import Query, analyse
+from service.settings import RetrievalSettings
 
 __all__ = ["ANCHORS", "ENGLISH", "Filters", "Hit", "Profile", "Searcher"]
 
@@ -111,7 +111,7 @@ class Searcher:
     """Library API of the engine: ``search(query, k, filters) -> list[Hit]``."""
 
     def __init__(
-        self, index: Index, embedder: Embedder, settings: Settings, profile: Profile = FULL
+        self, index: Index, embedder: Embedder, settings: RetrievalSettings, profile: Profile = FULL
     ) -> None:
         self.index = index
         self.embedder = embedder
@@ -225,7 +225,7 @@ class Searcher:
             hit.score = fusion.rrf(hit.ranks, weights, rrf_k)
             if self.profile.analyse:
                 for boost in (fusion.task_boost, fusion.organisation_boost):
-                    extra, why = boost(hit.passage, query)
+                    extra, why = boost(hit.passage, query, self.settings)
                     hit.score += extra
                     hit.matched += why
         return sorted(hits.values(), key=lambda h: -h.score)[:k]

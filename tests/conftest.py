@@ -15,10 +15,10 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from indexer.embed import Embedder, make_embedder
-from indexer.settings import Settings
 from indexer.store import build_index
 from service.engine import Engine, load_engine
 from service.main import create_app
+from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -51,7 +51,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Setti
 @pytest.fixture(scope="session")
 def built_index(settings: Settings, embedder: Embedder) -> dict:
     """Build the index once per session; returns its manifest."""
-    return build_index(settings, embedder, progress=False)
+    return build_index(settings.indexing, embedder, progress=False)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from indexer.settings import Settings
+from service.settings import Settings
 
 PASSAGE_FIELDS = {
     "id",
@@ -404,16 +404,16 @@ def test_security_headers(client: TestClient, path: str) -> None:
 
 
 def test_body_over_the_size_limit(client: TestClient, settings: Settings) -> None:
-    body = json.dumps({"question": "a" * (settings.max_body_bytes + 10)}).encode()
+    body = json.dumps({"question": "a" * (settings.service.max_body_bytes + 10)}).encode()
     response = client.post("/ask", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 413
-    assert str(settings.max_body_bytes) in response.json()["detail"]
+    assert str(settings.service.max_body_bytes) in response.json()["detail"]
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
 def test_streamed_body_over_the_size_limit(client: TestClient, settings: Settings) -> None:
     def chunks():
-        for _ in range(settings.max_body_bytes // 1000 + 2):
+        for _ in range(settings.service.max_body_bytes // 1000 + 2):
             yield b" " * 1000
 
     response = client.post("/ask", content=chunks(), headers={"content-type": "application/json"})

@@ -27,7 +27,7 @@ from indexer.backends import (
     passage_payload,
 )
 from indexer.chunk import deliverable_statuses
-from indexer.settings import Settings
+from indexer.settings import IndexingSettings
 from indexer.text import tokenize
 from service.engine import Engine
 
@@ -90,7 +90,7 @@ def batch(engine: Engine) -> Batch:
 @pytest.fixture(params=list(KINDS))
 def backend(request, engine: Engine, batch: Batch, tmp_path: Path) -> Iterator[Backend]:
     selected = {k: v.format(tmp=tmp_path) for k, v in KINDS[request.param].items()}
-    settings = Settings(index_dir=tmp_path / "index", **selected)
+    settings = IndexingSettings(index_dir=tmp_path / "index", **selected)
     channels = list(engine.index.backend.channels.values())
     made = create_backend(settings.backend, tmp_path / "build", channels, settings)
     assert made.kind == request.param

@@ -11,7 +11,7 @@ import pytest
 
 from indexer.cache import EmbeddingCache
 from indexer.embed import E5_SPEC, Embedder, EmbedderError, make_embedder
-from indexer.settings import Settings
+from indexer.settings import IndexingSettings
 
 QUERIES = [
     "Qui est responsable de la tâche 2.13 ?",
@@ -78,7 +78,7 @@ def test_unknown_spec(spec: str) -> None:
 
 def test_settings_reject_an_unknown_embedder(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="embedder"):
-        Settings(embedder="word2vec", index_dir=tmp_path / "index")
+        IndexingSettings(embedder="word2vec", index_dir=tmp_path / "index")
 
 
 @pytest.mark.skipif(

@@ -14,6 +14,7 @@ from indexer.ingest import Collection, ingest
 from indexer.store import english_texts, search_text
 from indexer.text import tokenize_english
 from service.engine import Engine
+from service.search import Searcher
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -86,11 +87,10 @@ def test_english_questions_are_ranked_by_the_english_field(engine: Engine) -> No
     assert all(h.english_rank is None for h in french)
 
 
-def test_a_zero_weight_turns_the_english_ranking_off(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(engine.searcher.settings, "english_weight", 0.0)
-    hits = engine.searcher.search("Which tasks is the RCMP responsible for?", k=10)
+def test_a_zero_weight_turns_the_english_ranking_off(engine: Engine) -> None:
+    off = engine.searcher.settings.model_copy(update={"english_weight": 0.0})
+    searcher = Searcher(engine.index, engine.searcher.embedder, off)
+    hits = searcher.search("Which tasks is the RCMP responsible for?", k=10)
     assert all(h.english_rank is None for h in hits)
 
 

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from indexer.settings import Settings
 from indexer.store import build_index
 from service.engine import load_engine
 from service.main import create_app
+from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -64,18 +64,18 @@ def silent_port() -> Iterator[int]:
 
 
 @pytest.fixture(scope="module")
-def remote_settings(tmp_path_factory, embedder) -> Settings:
+def remote_settings(tmp_path_factory, embedder, cache_dir: Path) -> Settings:
     root = tmp_path_factory.mktemp("remote")
     settings = Settings(
         corpus_dir=CORPUS,
         index_dir=root / "index",
-        cache_dir=ROOT / ".cache",
+        cache_dir=cache_dir,
         backend="qdrant",
         qdrant_url=f"local:{root / 'engine'}",
         search_timeout_s=10,
         qdrant_timeout_s=1,
     )
-    build_index(settings, embedder, progress=False)
+    build_index(settings.indexing, embedder, progress=False)
     return settings
 
 
@@ -85,7 +85,7 @@ def test_an_unreachable_engine_gives_503_and_degraded_health(
 ) -> None:
     healthy = load_engine(remote_settings, embedder)
     port = closed_port() if where == "refused" else silent_port
-    down = remote_settings.model_copy(update={"qdrant_url": f"http://127.0.0.1:{port}"})
+    down = remote_settings.updated(qdrant_url=f"http://127.0.0.1:{port}")
     engine = load_engine(down, embedder)  # starts: the engine is checked per request
     assert healthy.index.backend.kind == engine.index.backend.kind == "qdrant"
     engine.searcher.analyse("GRC tâche 2.13")  # warm up the model and the glossary: the
@@ -101,7 +101,7 @@ def test_an_unreachable_engine_gives_503_and_degraded_health(
             assert response.status_code == 503, response.text
             assert "search engine unavailable" in response.json()["detail"]
             assert f"127.0.0.1:{port}" in response.json()["detail"]
-            assert elapsed < down.search_timeout_s, elapsed
+            assert elapsed < down.service.search_timeout_s, elapsed
         health = client.get("/health")
         assert health.status_code == 503
         assert health.json()["status"] == "degraded" and health.json()["backend"] == "qdrant"
@@ -114,16 +114,17 @@ def test_an_unreachable_engine_gives_503_and_degraded_health(
 def test_a_build_against_an_unreachable_engine_fails_in_one_line(
     remote_settings: Settings, embedder
 ) -> None:
-    published = os.readlink(remote_settings.index_dir)
+    index_dir = remote_settings.indexing.index_dir
+    published = os.readlink(index_dir)
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRAITE_")}
     env.update(
         TRAITE_BACKEND="qdrant",
         TRAITE_QDRANT_URL=f"http://127.0.0.1:{closed_port()}",
-        TRAITE_CACHE_DIR=str(ROOT / ".cache"),
+        TRAITE_CACHE_DIR=str(remote_settings.indexing.cache_dir),
         TRAITE_QDRANT_TIMEOUT_S="1",
     )
     command = [sys.executable, "-m", "indexer", "build", "--quiet", "--corpus", str(CORPUS)]
-    command += ["--index-dir", str(remote_settings.index_dir)]
+    command += ["--index-dir", str(index_dir)]
     result = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
     )
@@ -131,6 +132,6 @@ def test_a_build_against_an_unreachable_engine_fails_in_one_line(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     assert "did not answer" in lines[0]
-    assert os.readlink(remote_settings.index_dir) == published
+    assert os.readlink(index_dir) == published
     engine = load_engine(remote_settings, embedder)
     assert engine.searcher.search("tâche 2.13", 3)[0].passage.task_id == "2.13"

@@ -95,8 +95,20 @@ def test_display(glossary: Glossary) -> None:
     assert glossary.display("StatCan", "en") == "StatCan (Statistics Canada)"
     assert glossary.display("Code criminel", "en") == "Criminal Code"
     assert glossary.display("UNKNOWN", "en") == "UNKNOWN"
-    assert glossary.display("RCMP", "en", short=True) == "RCMP (GRC)"
-    assert glossary.display("GRC", "fr", short=True) == "GRC"
+    assert glossary.display("RCMP", "en", "short") == "RCMP (GRC)"
+    assert glossary.display("GRC", "fr", "short") == "GRC"
+    assert glossary.display("GRC", "fr", "name") == "Gendarmerie royale du Canada (GRC / RCMP)"
+    assert glossary.display("GRC", "en", "name") == "Royal Canadian Mounted Police (RCMP / GRC)"
+    assert glossary.display("IRCC", "en", "name") == (
+        "Immigration, Refugees and Citizenship Canada (IRCC)"
+    )
+    assert glossary.display("GRC", "en", "answer") == (
+        "RCMP (Royal Canadian Mounted Police; GRC in French)"
+    )
+    assert glossary.display("IRCC", "en", "answer") == (
+        "IRCC (Immigration, Refugees and Citizenship Canada)"
+    )
+    assert glossary.display("GRC", "fr", "answer") == "GRC (Gendarmerie royale du Canada)"
     assert glossary.display("GRC", "fr+en") == (
         "GRC (Gendarmerie royale du Canada / Royal Canadian Mounted Police, RCMP)"
     )

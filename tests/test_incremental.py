@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from indexer.backends import Filters
-from indexer.settings import Settings
 from indexer.store import build_index
 from service.engine import EngineHolder, load_engine
+from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -32,10 +32,10 @@ def test_changing_one_document_changes_only_its_points(
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     cache = tmp_path / "cache"
-    shutil.copytree(settings.cache_dir, cache)
+    shutil.copytree(settings.indexing.cache_dir, cache)
     chosen = {k: v.format(tmp=tmp_path) for k, v in BACKENDS[kind].items()}
     mine = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=cache, **chosen)
-    first = build_index(mine, embedder, progress=False)
+    first = build_index(mine.indexing, embedder, progress=False)
     assert first["counts"]["upserted"] == first["counts"]["passages"]
     holder = EngineHolder(mine, load_engine(mine, embedder))
     assert holder.current.index.backend.kind == kind
@@ -45,7 +45,7 @@ def test_changing_one_document_changes_only_its_points(
     text = path.read_text(encoding="utf-8")
     assert text.count(OLD) == 1
     path.write_text(text.replace(OLD, NEW), encoding="utf-8")
-    second = build_index(mine, embedder, progress=False)
+    second = build_index(mine.indexing, embedder, progress=False)
 
     workshop = [p for p in holder.reload().index.passages if p.doc_id == "atelier-2015"]
     assert second["counts"]["deleted_documents"] == ["atelier-2015"]

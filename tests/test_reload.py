@@ -26,10 +26,10 @@ from fastapi.testclient import TestClient
 
 import indexer.store as store_module
 from indexer.index import load_index
-from indexer.settings import Settings
 from indexer.store import build_index
 from service.engine import load_engine
 from service.main import create_app
+from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -119,7 +119,7 @@ def reload_settings(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -
 
 @pytest.fixture(scope="module")
 def reload_server(reload_settings: Settings, embedder) -> Iterator[str]:
-    build_index(reload_settings, embedder, progress=False)
+    build_index(reload_settings.indexing, embedder, progress=False)
     with serve(create_app(reload_settings, load_engine(reload_settings, embedder))) as base:
         yield base
 
@@ -131,15 +131,17 @@ def built_at(base: str) -> str:
 
 
 def builds_dir(settings: Settings) -> Path:
-    return settings.index_dir.with_name(f".{settings.index_dir.name}-builds")
+    index_dir = settings.indexing.index_dir
+    return index_dir.with_name(f".{index_dir.name}-builds")
 
 
 def assert_served_index_intact(base: str, settings: Settings, link: str, stamp: str) -> None:
     """The link still names the same build, which loads and verifies; the server still
     answers from it, and a reload keeps it."""
-    assert os.readlink(settings.index_dir) == link
+    assert os.readlink(settings.indexing.index_dir) == link
     assert not [p.name for p in builds_dir(settings).iterdir() if p.name.endswith(".tmp")]
-    load_index(settings.index_dir, settings.embedder)  # checks every file's checksum
+    # checks every file's checksum
+    load_index(settings.indexing.index_dir, settings.indexing.embedder)
     assert built_at(base) == stamp
     response = httpx.post(f"{base}/admin/reload", headers=AUTH, timeout=60)
     assert response.status_code == 200
@@ -152,7 +154,7 @@ def test_rebuild_and_reload_while_serving_drop_no_request(reload_server, reload_
     with Traffic(reload_server) as traffic:
         traffic.wait_for(4)
         _wait_for_the_next_second(before)  # built_at has a one-second resolution
-        manifest = build_index(reload_settings, embedder, progress=False)
+        manifest = build_index(reload_settings.indexing, embedder, progress=False)
         during_build = traffic.count
         response = httpx.post(f"{reload_server}/admin/reload", headers=AUTH, timeout=60)
         reloaded = traffic.count
@@ -167,7 +169,7 @@ def test_rebuild_and_reload_while_serving_drop_no_request(reload_server, reload_
 def test_failed_build_leaves_served_index_intact(
     reload_server, reload_settings, embedder, monkeypatch
 ):
-    link, stamp = os.readlink(reload_settings.index_dir), built_at(reload_server)
+    link, stamp = os.readlink(reload_settings.indexing.index_dir), built_at(reload_server)
 
     def crash(backend):
         raise RuntimeError("simulated crash while writing the manifest")
@@ -175,17 +177,17 @@ def test_failed_build_leaves_served_index_intact(
     # after passages, vectors and the backend's points are written, before publishing
     monkeypatch.setattr(store_module, "backend_entry", crash)
     with pytest.raises(RuntimeError, match="simulated crash"):
-        build_index(reload_settings, embedder, progress=False)
+        build_index(reload_settings.indexing, embedder, progress=False)
     assert_served_index_intact(reload_server, reload_settings, link, stamp)
 
 
 def test_killed_build_process_leaves_served_index_intact(reload_server, reload_settings, tmp_path):
-    link, stamp = os.readlink(reload_settings.index_dir), built_at(reload_server)
+    link, stamp = os.readlink(reload_settings.indexing.index_dir), built_at(reload_server)
     fresh_cache = tmp_path / "fresh-cache"  # empty: the build has to embed every passage
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRAITE_")}
     env["TRAITE_CACHE_DIR"] = str(fresh_cache)
     command = [sys.executable, "-m", "indexer", "build", "--corpus", str(CORPUS)]
-    command += ["--index-dir", str(reload_settings.index_dir)]
+    command += ["--index-dir", str(reload_settings.indexing.index_dir)]
     log = tmp_path / "build.log"
     with log.open("w") as stderr:
         process = subprocess.Popen(
@@ -234,7 +236,7 @@ def test_reload_with_wrong_token_is_401(reload_server, header):
 
 
 def test_reload_without_configured_token_is_403(settings, engine):
-    no_token = settings.model_copy(update={"reload_token": None})
+    no_token = settings.updated(reload_token=None)
     with TestClient(create_app(no_token, engine)) as client:
         response = client.post("/admin/reload", headers=AUTH)
     assert response.status_code == 403
@@ -243,11 +245,11 @@ def test_reload_without_configured_token_is_403(settings, engine):
 
 def test_served_build_survives_two_unreloaded_rebuilds(tmp_path, embedder, cache_dir):
     settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", cache_dir=cache_dir)
-    build_index(settings, embedder, progress=False)
+    build_index(settings.indexing, embedder, progress=False)
     app = create_app(settings, load_engine(settings, embedder))
     with TestClient(app, raise_server_exceptions=False) as client:
         assert client.get("/glossary").status_code == 200
-        build_index(settings, embedder, progress=False)
-        build_index(settings, embedder, progress=False)
+        build_index(settings.indexing, embedder, progress=False)
+        build_index(settings.indexing, embedder, progress=False)
         for path in ("/health", "/documents", "/tasks", "/glossary"):
             assert client.get(path).status_code == 200, path

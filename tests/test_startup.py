@@ -55,7 +55,7 @@ def error_line(result: subprocess.CompletedProcess) -> str:
 @pytest.fixture
 def index_copy(settings, built_index, tmp_path) -> Path:
     """A copy of the session's build, published as ``tmp_path/index`` like a real build."""
-    source = Path(settings.index_dir).resolve()
+    source = Path(settings.indexing.index_dir).resolve()
     target = tmp_path / ".index-builds" / source.name
     shutil.copytree(source, target)
     link = tmp_path / "index"

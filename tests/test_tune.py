@@ -1,4 +1,4 @@
-"""``python -m eval.tune``: the offline fusion equals the searcher's; tuned.json feeds Settings."""
+"""``python -m eval.tune``: offline fusion equals the searcher's; tuned.json gives the defaults."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from eval.tune import fusion
 from eval.tune.__main__ import tuners
 from eval.tune.base import CachingEmbedder
 from indexer.resources import package_json
-from indexer.settings import TUNED_FILE, Settings
 from service.engine import Engine
 from service.search import Searcher
+from service.settings import TUNED_FILE, RetrievalSettings
 
 # a sample of the dev split in both languages: the grid search reads dev only
 DEV = select(load_questions(), "dev")[::6]
@@ -58,10 +58,10 @@ def test_settings_take_their_defaults_from_tuned_json(monkeypatch: pytest.Monkey
     tuned = package_json("indexer", TUNED_FILE)
     for name in tuned["settings"]:
         monkeypatch.delenv(f"TRAITE_{name.upper()}", raising=False)
-    settings = Settings(_env_file=None)
+    settings = RetrievalSettings(_env_file=None)
     assert {k: getattr(settings, k) for k in tuned["settings"]} == tuned["settings"]
     monkeypatch.setenv("TRAITE_RRF_K", "7")
-    assert Settings(_env_file=None).rrf_k == 7  # the environment still overrides
+    assert RetrievalSettings(_env_file=None).rrf_k == 7  # the environment still overrides
 
 
 def test_tuned_json_is_stamped_by_the_tuner() -> None:

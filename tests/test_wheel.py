@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from indexer.settings import Settings
+from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("pyproject.toml", "README.md", "indexer", "service", "eval")
@@ -106,7 +106,7 @@ def test_build_and_search_outside_the_repository(
     embedding), serve it and search it, and open the page (templates and static files)."""
     python, env = installed
     tmp = python.parents[2]
-    env = {**env, "TRAITE_CACHE_DIR": str(settings.cache_dir)}
+    env = {**env, "TRAITE_CACHE_DIR": str(settings.indexing.cache_dir)}
     index = tmp / "index"
     corpus = str(ROOT / "corpus")
     _run(

@@ -28,7 +28,7 @@ from eval.tune.base import CachingEmbedder, Context, Result
 from indexer.embed import make_embedder
 from indexer.load import load_collection
 from indexer.resources import package_json
-from indexer.settings import TUNED_FILE, Settings
+from service.settings import TUNED_FILE, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 TUNED_PATH = ROOT / "indexer" / TUNED_FILE
@@ -77,10 +77,12 @@ def run(names: list[str] | None, index_dir: Path | None) -> tuple[dict, dict[str
     # the shipped values, whatever TRAITE_* variables say: tuning starts from the file
     settings = Settings(**({"index_dir": index_dir} if index_dir else {}), **shipped)
     embedder = make_embedder(
-        settings.embedder, settings.st_query_prefix, settings.st_passage_prefix
+        settings.indexing.embedder,
+        settings.indexing.st_query_prefix,
+        settings.indexing.st_passage_prefix,
     )
     questions = select(load_questions(), "dev")
-    texts = {d.id: d.text for d in load_collection(settings.corpus_dir)}
+    texts = {d.id: d.text for d in load_collection(settings.indexing.corpus_dir)}
     ctx = Context(settings, questions, texts, shipped, CachingEmbedder(embedder))
     results: dict[str, Result] = {}
     for module in tuners():
@@ -89,7 +91,7 @@ def run(names: list[str] | None, index_dir: Path | None) -> tuple[dict, dict[str
             continue
         print(f"tuning {name}…", file=sys.stderr)
         results[name] = result = module.run(ctx)
-        ctx.settings = ctx.settings.model_copy(update=result.settings)
+        ctx.settings = ctx.settings.updated(**result.settings)
     return shipped_file, results
 
 

@@ -4,7 +4,7 @@ with ``ORDER`` (run order, int) and ``run(ctx: Context) -> Result``.
 A tuner reads the dev questions only (``ctx.questions``), searches with ``ctx.engine()``
 (built for ``ctx.settings``: the shipped values with the choices of the tuners run before it)
 and returns the settings it chose (written to ``indexer/data/tuned.json``, which
-``indexer.settings.Settings`` reads as its defaults), any other committed file it produces
+``service.settings.RetrievalSettings`` reads as its defaults), any other committed file it produces
 (e.g. the answer model) and a report (grid, objective, dev metrics) stamped into tuned.json.
 """
 
@@ -17,8 +17,8 @@ import numpy as np
 
 from eval.questions import Question
 from indexer.embed import Embedder
-from indexer.settings import Settings
 from service.engine import Engine, load_engine
+from service.settings import Settings
 
 
 @dataclass
@@ -73,4 +73,4 @@ class Context:
 
     def engine(self, **overrides: Any) -> Engine:
         """The engine for ``ctx.settings`` (with ``overrides``), on the caching embedder."""
-        return load_engine(self.settings.model_copy(update=overrides), self.embedder)
+        return load_engine(self.settings.updated(**overrides), self.embedder)

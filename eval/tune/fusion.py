@@ -23,9 +23,8 @@ import numpy as np
 
 from eval.qrels import derive_qrels
 from eval.tune.base import Context, Result
-from indexer.settings import Settings
-from service.fusion import ORG_BOOST, OVERVIEW_BOOST, TASK_BOOST
 from service.search import Searcher
+from service.settings import RetrievalSettings, Settings
 
 ORDER = 10
 K = 10  # MRR@10, hit@1
@@ -117,6 +116,7 @@ def probe(
     ranks = np.full((len(CHANNELS), *shape), np.inf)
     task, org = np.zeros(shape), np.zeros(shape)
     structured = np.zeros(shape, dtype=bool)
+    s = searcher.settings
     for q, (_, hits) in enumerate(searcher.batch_search(texts, len(passages))):
         for hit in hits:
             i = row[hit.passage.id]
@@ -126,10 +126,10 @@ def probe(
                     ranks[c, q, i] = rank
             if any(m.startswith("task ") for m in hit.matched):
                 overview = hit.passage.kind == "task-overview"
-                task[q, i] = TASK_BOOST + (OVERVIEW_BOOST if overview else 0.0)
+                task[q, i] = s.task_boost + (s.overview_boost if overview else 0.0)
                 structured[q, i] = True
             if any(m.startswith("organisation ") for m in hit.matched):
-                org[q, i] = ORG_BOOST
+                org[q, i] = s.organisation_boost
     return Probe(ranks, task, org, structured, np.asarray(languages), relevant)
 
 
@@ -205,8 +205,8 @@ def _searched() -> list[str]:
     return [*SHARED, *(k for grid in BY_LANGUAGE.values() for k in grid)]
 
 
-def _probe_settings(settings: Settings, candidates: int) -> Settings:
-    return settings.model_copy(update={**PROBE, "candidates": candidates})
+def _probe_settings(settings: Settings, candidates: int) -> RetrievalSettings:
+    return settings.retrieval.model_copy(update={**PROBE, "candidates": candidates})
 
 
 def _steps(name: str, value: Any, grid: tuple, shipped: dict[str, Any]) -> int:

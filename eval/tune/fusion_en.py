@@ -19,9 +19,9 @@ import numpy as np
 from eval.qrels import derive_qrels
 from eval.questions import Question, load_questions, select
 from indexer.load import load_collection
-from indexer.settings import Settings, get_settings
 from service.engine import Engine, load_engine
 from service.search import Hit
+from service.settings import Settings, get_settings
 
 # setting -> the Hit rank it weighs (English questions)
 RANKS = {
@@ -45,9 +45,9 @@ class Judged:
 
 def collect(engine: Engine, questions: list[Question], settings: Settings) -> list[Judged]:
     """Rank every passage for each English dev question with every ranking on."""
-    on = settings.model_copy(update=dict.fromkeys(RANKS, 1.0))
+    on = settings.retrieval.model_copy(update=dict.fromkeys(RANKS, 1.0))
     searcher = engine.searcher
-    texts = {d.id: d.text for d in load_collection(settings.corpus_dir)}
+    texts = {d.id: d.text for d in load_collection(settings.indexing.corpus_dir)}
     judged = derive_qrels(questions, engine.index.passages, texts)
     rows = []
     for q in questions:
@@ -61,8 +61,8 @@ def collect(engine: Engine, questions: list[Question], settings: Settings) -> li
             # a hit without ranks scores its boosts alone (named task, organisation)
             boosts = np.array([searcher._fuse(Hit(h.passage, 0.0), query) for h in hits])
         finally:
-            searcher.settings = settings
-        rrf = settings.rrf_k
+            searcher.settings = settings.retrieval
+        rrf = settings.retrieval.rrf_k
         terms = np.array(
             [
                 [_term(getattr(h, rank), rrf) for rank in RANKS.values()]
@@ -101,7 +101,7 @@ def main() -> None:
     engine = load_engine(settings)
     questions = [q for q in select(load_questions(), "dev") if q.answerable]
     rows = collect(engine, questions, settings)
-    chosen, metrics = search(rows, settings.dense_weight)
+    chosen, metrics = search(rows, settings.retrieval.dense_weight)
     for name, value in chosen.items():
         print(f"TRAITE_{name.upper()}={value}")
     print(

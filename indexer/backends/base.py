@@ -35,12 +35,15 @@ class ChannelKind(StrEnum):
 @dataclass(frozen=True)
 class Channel:
     """One ranking a backend serves. ``dim``: vector size (dense, multi); ``tokenizer``: a
-    key of ``indexer.text.tokens.TOKENIZERS`` (bm25)."""
+    key of ``indexer.text.tokens.TOKENIZERS``, ``k1``, ``b``: the BM25 parameters (bm25;
+    the settings ``bm25_k1``, ``bm25_b``; a manifest without them was built with these)."""
 
     name: str
     kind: ChannelKind
     dim: int = 0
     tokenizer: str = "fr"
+    k1: float = 1.2
+    b: float = 0.75
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,11 +51,20 @@ class Channel:
             "kind": str(self.kind),
             "dim": self.dim,
             "tokenizer": self.tokenizer,
+            "k1": self.k1,
+            "b": self.b,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Channel:
-        return cls(data["name"], ChannelKind(data["kind"]), data["dim"], data["tokenizer"])
+        return cls(
+            data["name"],
+            ChannelKind(data["kind"]),
+            data["dim"],
+            data["tokenizer"],
+            data.get("k1", cls.k1),
+            data.get("b", cls.b),
+        )
 
 
 # The channels of an index built with the default embedder (names are stable: fusion
@@ -61,12 +73,14 @@ DENSE, SENTENCES, LATENT, LEXICAL = "dense", "sentences", "latent", "lexical"
 LEXICAL_EN = "lexical_en"  # BM25 over the passages' English field (indexer.english)
 
 
-def default_channels(dim: int, has_sparse: bool) -> list[Channel]:
+def default_channels(
+    dim: int, has_sparse: bool, k1: float = Channel.k1, b: float = Channel.b
+) -> list[Channel]:
     channels = [
         Channel(DENSE, ChannelKind.DENSE, dim),
         Channel(SENTENCES, ChannelKind.MULTI, dim),
-        Channel(LEXICAL, ChannelKind.BM25, tokenizer="fr"),
-        Channel(LEXICAL_EN, ChannelKind.BM25, tokenizer="en"),
+        Channel(LEXICAL, ChannelKind.BM25, tokenizer="fr", k1=k1, b=b),
+        Channel(LEXICAL_EN, ChannelKind.BM25, tokenizer="en", k1=k1, b=b),
     ]
     if has_sparse:
         channels.append(Channel(LATENT, ChannelKind.SPARSE))

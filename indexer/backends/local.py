@@ -162,7 +162,9 @@ class LocalBackend(Backend):
             elif channel.kind == ChannelKind.SPARSE:
                 store = SparseStore.from_rows(rows.sparse[name])
             else:
-                store = LexicalStore.build(rows.texts[name], channel.tokenizer)
+                store = LexicalStore.build(
+                    rows.texts[name], channel.tokenizer, channel.k1, channel.b
+                )
             self._stores[name] = store
 
     # --- reading --------------------------------------------------------------------------

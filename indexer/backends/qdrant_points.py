@@ -25,7 +25,6 @@ import numpy as np
 from indexer.backends.base import Batch, Channel, ChannelKind, Filters
 from indexer.text.tokens import TOKENIZERS
 
-K1, B = 1.2, 0.75  # as indexer.backends.stores.LexicalStore
 NAMESPACE = uuid.UUID("5f1e0c2a-9a57-4d4e-9d57-2b1a3c7e0f15")
 PAYLOAD_INDEXES = ("id", "doc", "sections", "task", "organisations", "kind", "status")
 STATS = "qdrant_bm25_stats.json"
@@ -159,7 +158,7 @@ def points(
                 m = batch.sparse[name][row]
                 vectors[key] = (m.indices.tolist(), m.data.astype(float).tolist())
             else:
-                vectors[key] = _bm25_terms(tokens[name][row], stats[name].avgdl)
+                vectors[key] = _bm25_terms(tokens[name][row], stats[name].avgdl, channel)
         lengths = {n: len(tokens[n][row]) for n in bm25}
         out.append(PointData(pid, vectors, payload(pid, batch.payloads[row], lengths)))
     return out
@@ -172,7 +171,7 @@ def _split(vectors: np.ndarray, owners: np.ndarray, n: int) -> list[np.ndarray]:
     return [vectors[order[a:b]] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
-def _bm25_terms(tokens: list[str], avgdl: float) -> tuple[list[int], list[float]]:
+def _bm25_terms(tokens: list[str], avgdl: float, channel: Channel) -> tuple[list[int], list[float]]:
     counts = Counter(token_index(t) for t in tokens)
-    norm = K1 * (1 - B + B * len(tokens) / avgdl)
+    norm = channel.k1 * (1 - channel.b + channel.b * len(tokens) / avgdl)
     return list(counts), [tf / (tf + norm) for tf in counts.values()]

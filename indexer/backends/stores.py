@@ -237,8 +237,11 @@ class LexicalStore:
         self._retriever = retriever
 
     @classmethod
-    def build(cls, texts: list[str], tokenizer: str = "fr") -> LexicalStore:
-        retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+    def build(
+        cls, texts: list[str], tokenizer: str = "fr", k1: float = 1.2, b: float = 0.75
+    ) -> LexicalStore:
+        """BM25 over ``texts``; ``k1``, ``b``: the settings ``bm25_k1``, ``bm25_b``."""
+        retriever = bm25s.BM25(k1=k1, b=b, method="lucene")
         retriever.index(tokenize_many(texts, tokenizer), show_progress=False)
         return cls(retriever)
 

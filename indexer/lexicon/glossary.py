@@ -24,6 +24,7 @@ KINDS = frozenset({"organisation", "program", "term"})
 _REQUIRED = ("code", "kind", "name_fr", "name_en")
 
 Language = Literal["fr", "en", "fr+en"]
+Form = Literal["label", "short", "name", "answer"]
 
 
 @dataclass(frozen=True)
@@ -96,26 +97,34 @@ class Glossary:
         """``text`` with every name, code and acronym of the glossary blanked out."""
         return blank_spans(text, self._matcher(frozenset(KINDS)).spans(text))
 
-    def display(self, code: str, language: Language = "fr", short: bool = False) -> str:
+    def display(self, code: str, language: Language = "fr", form: Form = "label") -> str:
         """How an organisation (any code or name of it) is written for a reader of ``language``.
 
-        ``"fr"``: ``GRC (Gendarmerie royale du Canada)``; ``"en"``: ``RCMP (Royal Canadian
-        Mounted Police)``; ``"fr+en"`` (the indexed text of task passages): ``GRC (Gendarmerie
-        royale du Canada / Royal Canadian Mounted Police, RCMP)``. ``short``: ``GRC`` in
-        French, ``RCMP (GRC)`` in English. A code that is itself a name is the name alone;
-        an unknown code is returned as it is.
+        ``form`` ``"label"``: ``GRC (Gendarmerie royale du Canada)``, in English ``RCMP (Royal
+        Canadian Mounted Police)``; ``"fr+en"`` (the indexed text of task passages): ``GRC
+        (Gendarmerie royale du Canada / Royal Canadian Mounted Police, RCMP)``. ``"short"``:
+        ``GRC``, in English ``RCMP (GRC)``. ``"name"`` (filters, task table): ``Gendarmerie
+        royale du Canada (GRC / RCMP)``, in English ``Royal Canadian Mounted Police (RCMP /
+        GRC)``. ``"answer"`` (answers quoting French records): the label in French, in English
+        ``RCMP (Royal Canadian Mounted Police; GRC in French)``. A code that is itself a name
+        is the name alone; an unknown code is returned as it is.
         """
         entry = self.get(code) or self.get(self.resolve(code) or "")
         if entry is None:
             return code
+        english = language == "en"
         if language == "fr+en":
-            english = f"{entry.name_en}, {entry.code_en}" if entry.code_en else entry.name_en
-            return f"{entry.code} ({entry.name_fr} / {english})"
-        label, name = (
-            (entry.label_en, entry.name_en) if language == "en" else (entry.code, entry.name_fr)
-        )
-        if short:
+            names = f"{entry.name_en}, {entry.code_en}" if entry.code_en else entry.name_en
+            return f"{entry.code} ({entry.name_fr} / {names})"
+        label, name = (entry.label_en, entry.name_en) if english else (entry.code, entry.name_fr)
+        if form == "short":
             return label if fold(label) == fold(entry.code) else f"{label} ({entry.code})"
+        if form == "name":
+            codes = dict.fromkeys([label, entry.label_en if not english else entry.code])
+            return f"{name} ({' / '.join(codes)})"
+        if form == "answer" and english:
+            in_french = f"; {entry.code} in French" if label != entry.code else ""
+            return f"{label} ({name}{in_french})"
         return name if fold(label) == fold(name) else f"{label} ({name})"
 
     def split_responsible(self, cell: str) -> list[str]:

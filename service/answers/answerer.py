@@ -26,6 +26,7 @@ from service.answers.types import expected_type, is_keyword_query
 from service.i18n import t
 from service.query import Query
 from service.search import Hit, Searcher
+from service.settings import AnswerSettings
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,15 @@ class Rendered:
 
 
 class Answerer:
-    def __init__(self, searcher: Searcher, scorer: Scorer | None = None) -> None:
+    def __init__(
+        self,
+        searcher: Searcher,
+        scorer: Scorer | None = None,
+        settings: AnswerSettings | None = None,
+    ) -> None:
         self.searcher = searcher
         self.scorer = scorer or Scorer.load()
+        self.settings = settings or AnswerSettings()
         index = searcher.index
         self.annex = AnnexA([task for _, task in index.tasks], index.passages, index.glossary)
         warm(index.passages)
@@ -100,7 +107,7 @@ class Answerer:
         question = question_of(
             query, expected_type(query.text), is_keyword_query(query.text), self.searcher
         )
-        found = candidates(question, hits, self.searcher)
+        found = candidates(question, hits, self.searcher, self.settings.answer_passages)
         if not found:
             return question, [], np.zeros(0)
         features = np.stack([c.features for c in found])

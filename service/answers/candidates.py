@@ -21,7 +21,6 @@ from service.answers.spans import Span, find_spans, places_named
 from service.query import Query
 from service.search import Hit, Searcher
 
-DEPTH = 8  # passages read for candidates (at least the top 5 the issue asks for)
 NUMBER = re.compile(r"\d+(?:[ ,.]\d{3})*")
 LETTERS = re.compile(r"[^\W\d_]+")
 WORD = re.compile(r"[\w'’-]+")
@@ -112,13 +111,16 @@ def question_of(query: Query, kind: str, keyword: bool, searcher: Searcher) -> Q
     )
 
 
-def candidates(question: Question, hits: list[Hit], searcher: Searcher) -> list[Candidate]:
-    """Candidates of the first ``DEPTH`` hits with their features; empty without a vector."""
+def candidates(
+    question: Question, hits: list[Hit], searcher: Searcher, depth: int
+) -> list[Candidate]:
+    """Candidates of the first ``depth`` hits (the setting ``answer_passages``) with their
+    features; empty without a vector."""
     vector = question.query.vector
     if vector is None or not hits:
         return []
     found: list[Candidate] = []
-    for rank, hit in enumerate(hits[:DEPTH]):
+    for rank, hit in enumerate(hits[:depth]):
         found += _passage_candidates(rank, hit, vector, question, searcher)
     if question.kind in REQUIRED:
         found = [c for c in found if c.spans]

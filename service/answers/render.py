@@ -4,12 +4,9 @@ the quote with its citation marker, from the templates of ``service/i18n/answers
 
 from __future__ import annotations
 
-from functools import cache
-
 from indexer.lexicon import Glossary
-from indexer.resources import package_json
 from service.answers.spans import Span, places
-from service.i18n import t
+from service.i18n import strings, t
 
 MONTHS_EN = (
     "January February March April May June July August September October November December"
@@ -33,7 +30,8 @@ def short_answer(span: Span, language: str, glossary: Glossary) -> str:
     if span.kind == "date":
         return _date(span, language)
     if span.kind == "organisation":
-        return organisation(str(span.value), language, glossary)
+        # "GRC" in French; "RCMP (GRC)" in English (the code the reports use in brackets)
+        return glossary.display(str(span.value), "en" if language == "en" else "fr", "short")
     if span.kind == "place" and language == "en":
         return places().get(str(span.value), span.text)
     return span.text
@@ -62,20 +60,6 @@ def _date(span: Span, language: str) -> str:
     return f"{name} {day}, {year}" if day else f"{name} {year}"
 
 
-def organisation(code: str, language: str, glossary: Glossary) -> str:
-    """``GRC`` in French; ``RCMP (GRC)`` in English (the code the reports use in brackets)."""
-    entry = glossary.get(code)
-    if entry is None or language != "en":
-        return code
-    english = entry.label_en
-    return english if english == code else f"{english} ({code})"
-
-
-@cache
-def statuses() -> dict[str, str]:
-    return package_json("service", "data/statuses.json")["statuses"]
-
-
 def status(value: str | None, language: str) -> str:
     """An Annex A status in ``language``: ``Terminé (septembre 2014)`` -> ``Completed
     (Terminé, September 2014)``."""
@@ -84,7 +68,7 @@ def status(value: str | None, language: str) -> str:
     if language != "en":
         return value
     head, _, rest = value.partition("(")
-    english = statuses().get(head.strip())
+    english = strings("statuses")["en"].get(head.strip())
     if english is None:
         return value
     for n, month in enumerate(

@@ -185,14 +185,7 @@ class AnnexA:
         return TaskAnswer(text, hits, str(len(chosen)))
 
     def _org_label(self, code: str, language: str) -> str:
-        """``GRC (Gendarmerie royale du Canada)``; in English ``RCMP (Royal Canadian Mounted
-        Police; GRC in French)``."""
-        entry = self.glossary.get(code)
-        if entry is None or language != "en":
-            return self.glossary.display(code, "fr")
-        english = entry.label_en
-        suffix = f"; {code} in French" if english != code else ""
-        return f"{english} ({entry.name_en}{suffix})"
+        return self.glossary.display(code, "en" if language == "en" else "fr", "answer")
 
 
 def _responsible_for(code: str):

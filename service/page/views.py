@@ -157,17 +157,14 @@ def option_label(engine: Engine, name: str, value: str, language: str) -> str:
         return title or document.get("title", value)
     if name == "task":
         return t("page", "task_label", language, id=value)
+    if name == "status":
+        return t("statuses", value, language)
     return t("page", f"{name}_{value}", language)
 
 
 def organisation_label(engine: Engine, code: str, language: str) -> str:
-    entry = engine.index.glossary.get(code)
-    if entry is None:
-        return code
-    english = entry.label_en
-    codes = [english, entry.code] if language == "en" else [entry.code, english]
-    name = entry.name_en if language == "en" else entry.name_fr
-    return f"{name} ({' / '.join(dict.fromkeys(codes))})"
+    """The name, then the codes: ``Gendarmerie royale du Canada (GRC / RCMP)``."""
+    return engine.index.glossary.display(code, "en" if language == "en" else "fr", "name")
 
 
 Span = tuple[int, int]

@@ -19,7 +19,7 @@ def reload_index(
 
     Needs ``Authorization: Bearer <TRAITE_RELOAD_TOKEN>``; disabled when no token is set.
     """
-    expected = settings.reload_token
+    expected = settings.service.reload_token
     if not expected:
         raise HTTPException(403, "reload is disabled: set TRAITE_RELOAD_TOKEN to enable it")
     scheme, _, given = (authorization or "").partition(" ")

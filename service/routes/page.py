@@ -84,7 +84,7 @@ def search_page(
     accept_language: Annotated[str | None, Header()] = None,
 ) -> HTMLResponse:
     text = q.strip() if q and q.strip() else ""
-    limit = settings.max_question_chars
+    limit = settings.service.max_question_chars
     try:
         question = clean_user_text(text, "q", limit) if text else ""
     except InvalidInput:
@@ -93,13 +93,13 @@ def search_page(
     language = interface_language(lang, detected, accept_language)
     raw = {"doc": doc, "org": org, "task": task, "status": status, "kind": kind}
     filters, bad = resolve_all(engine, raw)
-    view = SearchView(question=question or text, k=_k(k, settings.max_k), bad_filters=bad)
+    view = SearchView(question=question or text, k=_k(k, settings.service.max_k), bad_filters=bad)
     if text and not question:
         n = len(text)
         view.error = t("page", "too_long", language, n=n, limit=limit) if n > limit else None
         view.error = view.error or t("page", "empty", language)
     elif question:
-        _results(engine, view, filters, settings.max_k, language, str(request.base_url))
+        _results(engine, view, filters, settings.service.max_k, language, str(request.base_url))
     counts = facet_counts(engine.index.passages, filters, engine.searcher.annex.status_of)
     kept = {name: getattr(filters, name) for name in FACETS} if filters else {}
     params = {"q": view.question, **{n: v for n, v in kept.items() if v}}
@@ -113,7 +113,7 @@ def search_page(
         "facets": facets_view(engine, counts, filters, language),
         "filtered": bool(kept),
         "bad": [_bad_message(b, language) for b in bad],
-        "links": _links(params, view, settings.max_k),
+        "links": _links(params, view, settings.service.max_k),
         "switch": switch_links("/", {**params, "k": str(view.k) if view.k != PAGE_STEP else ""}),
         "examples": [
             (e, "/?" + urlencode({"q": e}))

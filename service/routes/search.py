@@ -49,8 +49,8 @@ SearchParamsDep = Annotated[SearchParams, Depends()]
 def run_search(engine, settings, params: SearchParams):
     """Validate ``params`` and search; returns ``(text, query, hits)``; raises
     ``InvalidInput``."""
-    text = clean_user_text(params.q, "q", settings.max_question_chars)
-    k = check_k(params.k, settings.max_k)
+    text = clean_user_text(params.q, "q", settings.service.max_question_chars)
+    k = check_k(params.k, settings.service.max_k)
     filters = resolve(engine, params.filters)
     return (text, *engine.searcher.batch_search([text], k, filters)[0])
 
@@ -70,8 +70,8 @@ def search(
 
 @router.post("/ask", response_model=AskResponse)
 def ask(body: AskRequest, engine: EngineDep, settings: SettingsDep, _slot: SlotDep) -> AskResponse:
-    question = clean_user_text(body.question, "question", settings.max_question_chars)
-    k = check_k(body.k, settings.max_k)
+    question = clean_user_text(body.question, "question", settings.service.max_question_chars)
+    k = check_k(body.k, settings.service.max_k)
     query, answer = engine.answerer.ask(question, k)
     titles = engine.titles
     return AskResponse(

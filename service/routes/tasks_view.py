@@ -73,7 +73,7 @@ def tasks_page(
         "controls": _controls(engine, annex, query, language),
         "org_label": lambda code: organisation_label(engine, code, language),
         "org_code": lambda code: _code(engine, code, language),
-        "status_label": lambda key: t("page", f"status_{key}", language) if key else "",
+        "status_label": lambda key: t("statuses", key, language) if key else "",
         "bad": [
             t(
                 "page",
@@ -121,9 +121,7 @@ def _controls(engine, annex, query: TableQuery, language: str) -> list[tuple[str
         for o in orgs
         if o in used
     ]
-    statuses = [
-        Option(s, t("page", f"status_{s}", language), 0, s == query.status) for s in annex.statuses
-    ]
+    statuses = [Option(s, t("statuses", s, language), 0, s == query.status) for s in annex.statuses]
     starts = [Option(s, s, 0, s == query.start) for s in annex.starts]
     return [
         ("org", t("page", "filter_org", language), org_options),
