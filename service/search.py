@@ -2,7 +2,9 @@
 reciprocal rank (``service/fusion.py``).
 
 Dense (the passage vectors), sentences (passages by their best sentence's vector), latent
-(e5's latent terms, shared by French and English) and lexical (BM25). An English question
+(e5's latent terms, shared by French and English), lexical (BM25) and sentences2 (passages by
+their best sentence for a second encoder, multilingual USE, asked the question's topic: the
+question without its question words; it errs where e5 does not). An English question
 adds two more rankings: "anchors", BM25 over its names, acronyms, numbers and the French
 codes of its organisations, which read the same in the French reports; and "english", BM25
 of its own words, with English stemming, over the English field of the passages (channel
@@ -28,12 +30,14 @@ from indexer.backends import (
     LEXICAL,
     LEXICAL_EN,
     SENTENCES,
+    SENTENCES2,
     Filters,
     Ranking,
 )
-from indexer.embed import Embedder
+from indexer.embed import Embedder, shared_embedder
 from indexer.index import Index
 from indexer.models import Passage
+from indexer.text import topic
 from service import fusion
 from service.annex import Annex
 from service.query import Query, analyse
@@ -52,9 +56,9 @@ _ENCODERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="latent-terms")
 class Profile:
     """What a Searcher fuses: the full system, or one of the eval baselines.
 
-    ``rankings``: names among dense, sentences, latent, lexical, anchors, english (None: all
-    of them, each at its configured weight). ``analyse``: search the French expansions and apply the
-    task/organisation boosts; False searches the raw text.
+    ``rankings``: names among dense, sentences, latent, lexical, anchors, english, sentences2
+    (None: all of them, each at its configured weight). ``analyse``: search the French
+    expansions and apply the task/organisation boosts; False searches the raw text.
     """
 
     rankings: tuple[str, ...] | None = None
@@ -106,6 +110,10 @@ class Hit:
     def english_rank(self) -> int | None:  # rank by BM25 over the passages' English field
         return self.ranks.get(ENGLISH)
 
+    @property
+    def second_rank(self) -> int | None:  # rank by best sentence for the second encoder
+        return self.ranks.get(SENTENCES2)
+
 
 class Searcher:
     """Library API of the engine: ``search(query, k, filters) -> list[Hit]``."""
@@ -144,20 +152,25 @@ class Searcher:
     def batch_search(
         self, texts: list[str], k: int = 10, filters: Filters | None = None
     ) -> list[tuple[Query, list[Hit]]]:
-        """Search several queries with one embedding call; the latent-term passes of the
-        queries that use them run meanwhile in other threads (the encoder releases the GIL)."""
+        """Search several queries with one embedding call; the latent-term and second-encoder
+        passes of the queries that use them run meanwhile in other threads (the encoders
+        release the GIL)."""
         queries = [self.analyse(t) for t in texts]
         dense_texts = [q.dense_text if self.profile.analyse else q.text for q in queries]
-        latent = [
-            _ENCODERS.submit(self.embedder.sparse.encode_query, q.dense_text)
-            if self.weights(q)[LATENT]
-            else None
+        pending = [
+            (
+                _ENCODERS.submit(self.embedder.sparse.encode_query, q.dense_text)
+                if (w := self.weights(q))[LATENT]
+                else None,
+                _ENCODERS.submit(self.second_vector, q) if w[SENTENCES2] else None,
+            )
             for q in queries
         ]
         vectors = self.embedder.embed_queries(dense_texts)
-        for query, vector, pending in zip(queries, vectors, latent, strict=True):
+        for query, vector, (latent, second) in zip(queries, vectors, pending, strict=True):
             query.vector = vector
-            query.latent = None if pending is None else pending.result()
+            query.latent = None if latent is None else latent.result()
+            query.second = None if second is None else second.result()
         return [
             (q, self._search_one(q, v, k, filters)) for q, v in zip(queries, vectors, strict=True)
         ]
@@ -172,11 +185,13 @@ class Searcher:
             LEXICAL: s.lexical_weight_en if english else s.lexical_weight_fr,
             ANCHORS: s.anchor_weight if english and query.anchors else 0.0,
             ENGLISH: s.english_weight if english else 0.0,
+            SENTENCES2: s.second_weight_en if english else s.second_weight_fr,
         }
         if self.embedder.sparse is None or LATENT not in self.backend.channels:
             weights[LATENT] = 0.0
-        if LEXICAL_EN not in self.backend.channels:
-            weights[ENGLISH] = 0.0
+        for name, channel in ((ENGLISH, LEXICAL_EN), (SENTENCES2, SENTENCES2)):
+            if channel not in self.backend.channels:
+                weights[name] = 0.0
         if self.profile.rankings is not None:
             weights = {n: (w if n in self.profile.rankings else 0.0) for n, w in weights.items()}
             weights.update({n: weights[n] or 1.0 for n in self.profile.rankings})
@@ -194,6 +209,7 @@ class Searcher:
             LEXICAL: (LEXICAL, lambda: query.text if raw else query.lexical_text),
             ANCHORS: (LEXICAL, lambda: " ".join(query.anchors)),
             ENGLISH: (LEXICAL_EN, lambda: query.text),
+            SENTENCES2: (SENTENCES2, lambda: _or(query.second, self.second_vector, query)),
         }
         return {
             name: self.backend.search(channel, make(), depth, filters)
@@ -206,6 +222,11 @@ class Searcher:
         if query.latent is None:
             query.latent = self.embedder.sparse.encode_query(query.dense_text)
         return query.latent
+
+    def second_vector(self, query: Query) -> np.ndarray:
+        """The second encoder's (dim,) unit vector of the question's topic."""
+        encoder = shared_embedder(self.backend.channels[SENTENCES2].encoder)
+        return encoder.embed_queries([topic(query.text)])[0]
 
     def _search_one(
         self, query: Query, vector: np.ndarray, k: int, filters: Filters | None
@@ -240,3 +261,8 @@ class Searcher:
             status = self.annex.status_of
             matches = [p for p in matches if filters.accepts(p, status.get(p.id))]
         return matches
+
+
+def _or(value: np.ndarray | None, compute, query: Query) -> np.ndarray:
+    """``value`` when batch_search computed it, else ``compute(query)``."""
+    return compute(query) if value is None else value

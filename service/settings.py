@@ -37,6 +37,9 @@ class RetrievalSettings(BaseSettings):
     lexical_weight_en: float = Field(TUNED["lexical_weight_en"], ge=0)
     anchor_weight: float = Field(TUNED["anchor_weight"], ge=0)  # English: names, acronyms, numbers
     english_weight: float = Field(TUNED["english_weight"], ge=0)
+    # passages by their best sentence for the second encoder (sentences2), by language
+    second_weight_en: float = Field(TUNED["second_weight_en"], ge=0)
+    second_weight_fr: float = Field(TUNED["second_weight_fr"], ge=0)
     candidates: int = Field(TUNED["candidates"], ge=10, le=1000)
     # structural boosts added to the fused score: a task named in the question comes first
     # (above any fused score), its overview before its deliverables; the question's

@@ -72,6 +72,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for every browser test (``tests/chromium.py``)."""
+    from chromium import launch
+
+    with launch() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="session")
 def live_server(settings: Settings, engine: Engine) -> Iterator[str]:
     """A real uvicorn server on loopback, in a background thread; yields its base URL."""
     port = _free_port()

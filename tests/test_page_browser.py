@@ -5,41 +5,19 @@ Without /usr/bin/chromium the module is skipped, except under ``CI=true`` where 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from chromium import CHROMIUM, require, tab
 
-CHROMIUM = Path("/usr/bin/chromium")
-MISSING = "Chromium not found: apt-get install -y chromium"
-ON_CI = os.environ.get("CI", "").lower() == "true"
+require(CHROMIUM, "apt-get install -y chromium")
 
-if not CHROMIUM.exists():
-    if ON_CI:
-        pytest.fail(f"{MISSING} (required when CI=true)", pytrace=False)
-    pytest.skip(MISSING, allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 XSS = '<script>alert(1)</script> "><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -50,17 +28,14 @@ def dialogs() -> list[str]:
 @pytest.fixture
 def page(browser: Browser, live_server: str, dialogs: list[str]) -> Iterator[Page]:
     """A fresh French-speaking tab; any JavaScript dialog is recorded (and fails the test)."""
-    context = browser.new_context(base_url=live_server, locale="fr-CA")
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
 
     def on_dialog(dialog) -> None:
         dialogs.append(dialog.message)
         dialog.dismiss()
 
-    tab.on("dialog", on_dialog)
-    yield tab
-    context.close()
+    with tab(browser, live_server, locale="fr-CA") as opened:
+        opened.on("dialog", on_dialog)
+        yield opened
     assert not dialogs, f"unexpected JavaScript dialog(s): {dialogs}"
 
 
@@ -141,10 +116,8 @@ def test_english_interface_switch(page: Page) -> None:
 
 
 def test_page_works_without_javascript(browser: Browser, live_server: str) -> None:
-    context = browser.new_context(base_url=live_server, java_script_enabled=False)
-    page = context.new_page()
-    page.goto("/?lang=en")
-    page.locator("#q").fill("Who is responsible for task 2.13?")
-    page.get_by_role("button", name="Search").click()
-    expect(page.locator("section.answer")).to_contain_text("IRCC")
-    context.close()
+    with tab(browser, live_server, java_script_enabled=False) as page:
+        page.goto("/?lang=en")
+        page.locator("#q").fill("Who is responsible for task 2.13?")
+        page.get_by_role("button", name="Search").click()
+        expect(page.locator("section.answer")).to_contain_text("IRCC")

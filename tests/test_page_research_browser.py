@@ -16,50 +16,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, require, tab
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
-ON_CI = os.environ.get("CI", "").lower() == "true"
-for needed, how in ((CHROMIUM, "apt-get install -y chromium"), (AXE, "make axe")):
-    if not needed.exists():
-        if ON_CI:
-            pytest.fail(f"{needed} missing: {how} (required when CI=true)", pytrace=False)
-        pytest.skip(f"{needed} missing: {how}", allow_module_level=True)
+require(CHROMIUM, "apt-get install -y chromium")
+require(AXE, "make axe")
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from service.export import neutralise  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 QUERY = "formation des policiers"
 COUNT = re.compile(r"(\d+) (?:sur|of) (\d+)")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser: Browser, live_server: str) -> Iterator[Page]:
     """A French-speaking tab allowed to use the clipboard; axe is injected despite the CSP."""
-    context = browser.new_context(base_url=live_server, locale="fr-CA", bypass_csp=True)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
-    yield tab
-    context.close()
+    with tab(browser, live_server, locale="fr-CA", bypass_csp=True) as opened:
+        opened.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+        yield opened
 
 
 def result_total(page: Page) -> int:
@@ -141,17 +120,15 @@ def test_copy_citation_puts_file_and_lines_on_the_clipboard(page: Page) -> None:
 
 
 def test_filters_work_without_javascript(browser: Browser, live_server: str) -> None:
-    context = browser.new_context(base_url=live_server, java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"/?q={QUERY}&lang=en")
-    expect(page.get_by_role("button", name="Copy citation").first).to_be_hidden()
-    page.get_by_label("Passage kind").select_option("task")
-    page.get_by_role("button", name="Filter", exact=True).click()
-    assert "kind=task" in page.url
-    assert page.locator("section.results li.result.kind-task").count() == min(
-        result_total(page), 10
-    )
-    context.close()
+    with tab(browser, live_server, java_script_enabled=False) as page:
+        page.goto(f"/?q={QUERY}&lang=en")
+        expect(page.get_by_role("button", name="Copy citation").first).to_be_hidden()
+        page.get_by_label("Passage kind").select_option("task")
+        page.get_by_role("button", name="Filter", exact=True).click()
+        assert "kind=task" in page.url
+        assert page.locator("section.results li.result.kind-task").count() == min(
+            result_total(page), 10
+        )
 
 
 PAGES = {
@@ -232,11 +209,9 @@ def test_screenshots(browser: Browser, live_server: str) -> None:
         ("phone-tasks.png", {"width": 390, "height": 844}, "/tasks/view?status=En+suspens", None),
     ]
     for name, viewport, url, top in shots:
-        context = browser.new_context(base_url=live_server, viewport=viewport)
-        tab = context.new_page()
-        tab.goto(url)
-        if top:
-            tab.locator(top).evaluate("e => e.scrollIntoView()")
-        tab.screenshot(path=str(out / name))
-        context.close()
+        with tab(browser, live_server, viewport=viewport) as page:
+            page.goto(url)
+            if top:
+                page.locator(top).evaluate("e => e.scrollIntoView()")
+            page.screenshot(path=str(out / name))
         assert (out / name).stat().st_size > 10_000

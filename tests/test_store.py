@@ -479,4 +479,6 @@ def test_a_changed_build_setting_makes_the_index_stale(
     build_index(tiny_settings, embedder, progress=False)
     assert is_stale(tiny_settings, embedder.id) is None
     changed = tiny_settings.model_copy(update=change)
-    assert is_stale(changed, embedder.id) == "chunking, HNSW or BM25 settings changed"
+    assert is_stale(changed, embedder.id) == (
+        "chunking, HNSW, second encoder or BM25 settings changed"
+    )

@@ -5,7 +5,8 @@ its label says whether answering with it would be right: the rendered answer hol
 answer term and its passage holds the evidence. Rows of unanswerable questions are all
 wrong. A logistic regression (scikit-learn, features standardised, each question weighing
 the same) gives the confidence; the threshold comes from the risk-coverage curve of
-out-of-fold confidences (5 folds grouped by question) for the stated target: at most
+out-of-fold confidences (5 folds grouped by shared evidence: a question and its
+translation or rewording fall in the same fold) for the stated target: at most
 ``TARGET_UNANSWERED`` of the unanswerable dev questions answered.
 """
 
@@ -22,7 +23,7 @@ from eval.metrics import answer_correct
 from eval.qrels import derive_qrels
 from eval.questions import Question
 from eval.tune.base import Context, Result
-from service.answers.candidates import FEATURES
+from service.answers.features import FEATURES
 from service.engine import Engine
 
 TARGET_UNANSWERED = 0.05  # share of unanswerable dev questions answered, at most
@@ -42,6 +43,7 @@ class Example:
     features: np.ndarray  # (n_candidates, n_features) float32; (0, n) for record answers
     labels: np.ndarray  # (n_candidates,) bool
     record_correct: bool | None = None  # answered from records: right or not; else None
+    group: str = ""  # questions sharing an evidence quote share a group (cross-validation)
 
 
 def collect(engine: Engine, questions: list[Question], texts: dict[str, str]) -> list[Example]:
@@ -49,6 +51,7 @@ def collect(engine: Engine, questions: list[Question], texts: dict[str, str]) ->
     answerer = engine.answerer
     qrels = derive_qrels(questions, engine.index.passages, texts)
     results = engine.searcher.batch_search([q.question for q in questions], 10)
+    group = evidence_groups(questions)
     examples = []
     for q, (query, hits) in zip(questions, results, strict=True):
         relevant = qrels.get(q.id, {})
@@ -57,7 +60,16 @@ def collect(engine: Engine, questions: list[Question], texts: dict[str, str]) ->
         if records is not None:
             right = q.answerable and answer_correct(True, records.text, q.answer_terms)
             examples.append(
-                Example(q.id, q.language, q.category, q.answerable, empty, np.zeros(0, bool), right)
+                Example(
+                    q.id,
+                    q.language,
+                    q.category,
+                    q.answerable,
+                    empty,
+                    np.zeros(0, bool),
+                    right,
+                    group[q.id],
+                )  # fmt: skip
             )
             continue
         question, found, _ = answerer.scored(query, hits)
@@ -71,8 +83,30 @@ def collect(engine: Engine, questions: list[Question], texts: dict[str, str]) ->
             dtype=bool,
         )
         features = np.stack([c.features for c in found]) if found else empty
-        examples.append(Example(q.id, q.language, q.category, q.answerable, features, labels))
+        examples.append(
+            Example(q.id, q.language, q.category, q.answerable, features, labels, None, group[q.id])
+        )
     return examples
+
+
+def evidence_groups(questions: list[Question]) -> dict[str, str]:
+    """Question id -> the smallest id of its group: questions linked by shared evidence
+    quotes (an English question and its French twin, a rewording)."""
+    parent = {q.id: q.id for q in questions}
+
+    def root(qid: str) -> str:
+        while parent[qid] != qid:
+            qid = parent[qid]
+        return qid
+
+    first: dict[tuple[str, str], str] = {}
+    for q in questions:
+        for e in q.evidence:
+            other = first.setdefault((e.doc_id, e.quote), q.id)
+            a, b = root(q.id), root(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {q.id: root(q.id) for q in questions}
 
 
 def fit(examples: list[Example], c: float = C) -> dict[str, list[float] | float]:
@@ -126,13 +160,34 @@ def points(examples: list[Example], params_of) -> list[Point]:
 
 
 def out_of_fold(examples: list[Example], c: float = C, folds: int = FOLDS) -> list[Point]:
-    """Each question scored by a model fitted without it (folds grouped by question)."""
+    """Each question scored by a model fitted without it nor the questions of its evidence
+    group (``Example.group``; a question without one is its own group)."""
     fitted: dict[str, dict] = {}
     ids = np.asarray([e.qid for e in examples])
-    for train, test in GroupKFold(n_splits=folds).split(ids, groups=ids):
+    groups = np.asarray([e.group or e.qid for e in examples])
+    for train, test in GroupKFold(n_splits=folds).split(ids, groups=groups):
         params = fit([examples[i] for i in train], c)
         fitted.update({ids[i]: params for i in test})
     return points(examples, lambda e: fitted[e.qid])
+
+
+def nested(examples: list[Example], folds: int = FOLDS) -> dict[str, float]:
+    """The honest estimate: each outer fold (grouped by evidence) answered by a model and a
+    threshold chosen without it (threshold from the out-of-fold curve of the other folds)."""
+    ids = np.asarray([e.qid for e in examples])
+    groups = np.asarray([e.group or e.qid for e in examples])
+    given: list[tuple[Point, bool]] = []
+    for train, test in GroupKFold(n_splits=folds).split(ids, groups=groups):
+        inner = [examples[i] for i in train]
+        tau = choose(curve(out_of_fold(inner, folds=folds - 1)))["threshold"]
+        params = fit(inner)
+        scored = points([examples[i] for i in test], lambda e, params=params: params)
+        given += [(p, p.confidence >= tau) for p in scored]
+    answerable = [(p, a) for p, a in given if p.answerable]
+    return {
+        "accuracy": sum(p.correct and a for p, a in answerable) / max(len(answerable), 1),
+        "unanswerable_answered": sum(a for p, a in given if not p.answerable),
+    }
 
 
 def curve(pts: list[Point]) -> list[dict[str, float]]:
@@ -185,13 +240,14 @@ def model(examples: list[Example]) -> dict[str, Any]:
     answered = [p for p in final if p.confidence >= chosen["threshold"]]
     return {
         "comment": "written by `python -m eval.tune` (eval/tune/answers.py): logistic model of "
-        "service/answers/candidates.py FEATURES, fitted on the dev split; do not edit by hand",
+        "service/answers/features.py FEATURES, fitted on the dev split; do not edit by hand",
         "features": list(FEATURES),
         **params,
         "threshold": round(chosen["threshold"], 6),
         "target": f"at most {TARGET_UNANSWERED:.0%} of unanswerable dev questions answered "
         "(risk-coverage curve of out-of-fold confidences)",
         "dev_out_of_fold": {k: round(v, 4) for k, v in chosen.items()},
+        "dev_nested_cv": {k: round(v, 4) for k, v in nested(examples).items()},
         "dev_in_sample": {
             "accuracy": round(
                 sum(p.correct for p in answered if p.answerable)

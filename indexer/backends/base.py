@@ -36,7 +36,9 @@ class ChannelKind(StrEnum):
 class Channel:
     """One ranking a backend serves. ``dim``: vector size (dense, multi); ``tokenizer``: a
     key of ``indexer.text.tokens.TOKENIZERS``, ``k1``, ``b``: the BM25 parameters (bm25;
-    the settings ``bm25_k1``, ``bm25_b``; a manifest without them was built with these)."""
+    the settings ``bm25_k1``, ``bm25_b``; a manifest without them was built with these);
+    ``encoder``: the embedder id of a vector channel's vectors when it is not the index's
+    embedder (``indexer.embed``)."""
 
     name: str
     kind: ChannelKind
@@ -44,6 +46,7 @@ class Channel:
     tokenizer: str = "fr"
     k1: float = 1.2
     b: float = 0.75
+    encoder: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +56,7 @@ class Channel:
             "tokenizer": self.tokenizer,
             "k1": self.k1,
             "b": self.b,
+            "encoder": self.encoder,
         }
 
     @classmethod
@@ -64,6 +68,7 @@ class Channel:
             data["tokenizer"],
             data.get("k1", cls.k1),
             data.get("b", cls.b),
+            data.get("encoder", ""),
         )
 
 
@@ -71,11 +76,18 @@ class Channel:
 # weights, the manifest and Qdrant's named vectors use them).
 DENSE, SENTENCES, LATENT, LEXICAL = "dense", "sentences", "latent", "lexical"
 LEXICAL_EN = "lexical_en"  # BM25 over the passages' English field (indexer.english)
+SENTENCES2 = "sentences2"  # best sentence per passage, by the index's second encoder
 
 
 def default_channels(
-    dim: int, has_sparse: bool, k1: float = Channel.k1, b: float = Channel.b
+    dim: int,
+    has_sparse: bool,
+    k1: float = Channel.k1,
+    b: float = Channel.b,
+    second: tuple[str, int] | None = None,
 ) -> list[Channel]:
+    """The channels of a build: ``dim`` of the embedder's vectors, its sparse head, the BM25
+    parameters, and ``second``: (embedder id, dim) of a second encoder's sentence vectors."""
     channels = [
         Channel(DENSE, ChannelKind.DENSE, dim),
         Channel(SENTENCES, ChannelKind.MULTI, dim),
@@ -84,6 +96,8 @@ def default_channels(
     ]
     if has_sparse:
         channels.append(Channel(LATENT, ChannelKind.SPARSE))
+    if second is not None:
+        channels.append(Channel(SENTENCES2, ChannelKind.MULTI, second[1], encoder=second[0]))
     return channels
 
 

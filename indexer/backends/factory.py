@@ -34,7 +34,7 @@ def create_backend(
     hnsw_m: int = HNSW_M,
 ) -> Backend:
     """An empty backend of ``kind`` ("local" or "qdrant") for a new build in ``directory``
-    (None: in memory, local only). ``settings``: ``indexer.settings.Settings``; ``hnsw_m``:
+    (None: in memory, local only). ``settings``: ``indexer.settings.IndexingSettings``; ``hnsw_m``:
     HNSW links per vector (the scale bench sweeps it)."""
     if kind == "local":
         hnsw = HnswOptions(settings.hnsw_threshold, settings.hnsw_ef_search, hnsw_m)

@@ -57,7 +57,7 @@ from indexer.backends.qdrant_points import (
     load_stats,
     point_id,
     points,
-    query_terms,
+    query_vector,
     save_stats,
     vector_name,
 )
@@ -235,16 +235,8 @@ def _point(p) -> Point:
 
 def _query_vector(channel: Channel, query: Any):
     """The engine's query for ``channel``; None when it cannot match anything."""
-    if channel.kind == ChannelKind.DENSE:
-        return np.asarray(query, dtype=np.float32).tolist()
-    if channel.kind == ChannelKind.MULTI:
-        return [np.asarray(query, dtype=np.float32).tolist()]
-    if channel.kind == ChannelKind.SPARSE:
-        query = np.asarray(query, dtype=np.float32)
-        indices = np.flatnonzero(query)
-        return SparseVector(indices.tolist(), query[indices].tolist()) if len(indices) else None
-    indices, counts = query_terms(channel, query)
-    return SparseVector(indices, counts) if indices else None
+    vector = query_vector(channel, query)
+    return SparseVector(*vector) if isinstance(vector, tuple) else vector
 
 
 def _filter(filters: Filters | None) -> Filter | None:

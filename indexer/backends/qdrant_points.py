@@ -75,6 +75,22 @@ def query_terms(channel: Channel, text: str) -> tuple[list[int], list[float]]:
     return list(counts), [float(c) for c in counts.values()]
 
 
+def query_vector(channel: Channel, query: Any) -> Any:
+    """The engine's query for ``channel`` in plain lists: dense, a (dim,) vector -> list;
+    multi -> [list]; sparse, a (vocabulary,) vector, and bm25, a text -> (indices, values)
+    for the caller's SparseVector type; None when it cannot match anything."""
+    if channel.kind == ChannelKind.DENSE:
+        return np.asarray(query, dtype=np.float32).tolist()
+    if channel.kind == ChannelKind.MULTI:
+        return [np.asarray(query, dtype=np.float32).tolist()]
+    if channel.kind == ChannelKind.SPARSE:
+        query = np.asarray(query, dtype=np.float32)
+        indices = np.flatnonzero(query)
+        return (indices.tolist(), query[indices].tolist()) if len(indices) else None
+    indices, counts = query_terms(channel, query)
+    return (indices, counts) if indices else None
+
+
 @dataclass
 class TermStats:
     """One bm25 channel's statistics: points, total tokens, df per hashed token."""

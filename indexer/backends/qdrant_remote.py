@@ -44,7 +44,7 @@ from indexer.backends.qdrant_points import (
     load_stats,
     point_id,
     points,
-    query_terms,
+    query_vector,
     save_stats,
     vector_name,
 )
@@ -294,18 +294,11 @@ def _vectors(vectors: dict[str, Any]) -> dict[str, Any]:
 
 
 def _query_vector(channel: Channel, query: Any):
-    if channel.kind == ChannelKind.DENSE:
-        return np.asarray(query, dtype=np.float32).tolist()
-    if channel.kind == ChannelKind.MULTI:
-        return [np.asarray(query, dtype=np.float32).tolist()]
-    if channel.kind == ChannelKind.SPARSE:
-        query = np.asarray(query, dtype=np.float32)
-        nonzero = np.flatnonzero(query)
-        if not len(nonzero):
-            return None
-        return models.SparseVector(indices=nonzero.tolist(), values=query[nonzero].tolist())
-    indices, counts = query_terms(channel, query)
-    return models.SparseVector(indices=indices, values=counts) if indices else None
+    """The engine's query for ``channel``; None when it cannot match anything."""
+    vector = query_vector(channel, query)
+    if isinstance(vector, tuple):
+        return models.SparseVector(indices=vector[0], values=vector[1])
+    return vector
 
 
 def _filter(filters: Filters | None, **extra: str) -> models.Filter | None:

@@ -14,10 +14,10 @@ from scipy import sparse
 
 from indexer.text import tokenize_many
 
-# HNSW graph above ``Settings.hnsw_threshold`` passages; bench/scale.py measures the choice.
+# HNSW graph above ``IndexingSettings.hnsw_threshold`` passages; bench/scale.py measures the choice.
 HNSW_M = 32  # links per vector and layer (2 * M on the bottom layer)
 HNSW_EF_CONSTRUCTION = 80  # candidates kept while linking a new vector
-HNSW_EF_SEARCH = 256  # candidates kept per search: the default of Settings.hnsw_ef_search
+HNSW_EF_SEARCH = 256  # candidates kept per search: the default of IndexingSettings.hnsw_ef_search
 
 
 class DenseStore:

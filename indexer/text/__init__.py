@@ -3,6 +3,7 @@ sentences, language."""
 
 from indexer.text.fold import fold, fold_with_offsets, unify_apostrophes
 from indexer.text.language import detect_language
+from indexer.text.questions import topic
 from indexer.text.sentences import split_sentences
 from indexer.text.stopwords import function_words, stopwords
 from indexer.text.tokens import (
@@ -28,6 +29,7 @@ __all__ = [
     "tokenize",
     "tokenize_english",
     "tokenize_many",
+    "topic",
     "unify_apostrophes",
     "words",
 ]

@@ -11,14 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from service.answers.candidates import (
-    Candidate,
-    Question,
-    best_span,
-    candidates,
-    question_of,
-    warm,
-)
+from service.answers.candidates import candidates
+from service.answers.reading import warm
+from service.answers.records import Candidate, Question, best_span, question_of
 from service.answers.render import answer_text, quote, short_answer
 from service.answers.scorer import Scorer
 from service.answers.tasks import TASK_INTENTS, AnnexA, TaskAnswer

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.resources import package_json
-from service.answers.candidates import FEATURES
+from service.answers.features import FEATURES
 
 MODEL_FILE = "data/answer_model.json"  # in the service package
 
