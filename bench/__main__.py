@@ -12,9 +12,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from eval import parity
 from indexer.errors import SETUP_ERRORS
 
-from . import build, scale, scale_report, service_bench
+from . import build, cost, scale, scale_report, service_bench
 from .stats import table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,9 +63,32 @@ def _service_sections(args: argparse.Namespace) -> list[str]:
             load_concurrency=args.load_concurrency,
             load_time_limit=args.load_time_limit,
         )
+        print("2b. cost per query in-process", flush=True)
+        costs = cost.measure(index_dir, rounds=2 if args.quick else 5)
     sections.append(_latency_section(report))
+    sections.append(_section("2b. Cost of a query", _cost_text(report, costs)))
     sections.append(_section("3. Load test", service_bench.render_load(report)))
+    print("3b. backends side by side", flush=True)
+    with tempfile.TemporaryDirectory(prefix="traite-bench-parity-") as workdir:
+        rows = parity.run("dev", ["local", "qdrant"], Path(workdir))
+    intro = (
+        "`python -m eval.parity --split dev --backends local,qdrant`: each backend built "
+        "fresh from the corpus (embedding cache warm), the dev questions judged as "
+        "`python -m eval` judges them, then the 20 bench questions searched in-process "
+        "three times.\n\n"
+    )
+    sections.append(_section("3b. Backends on the real corpus", intro + parity.render(rows, "dev")))
     return sections
+
+
+def _cost_text(report: service_bench.ServiceReport, costs: cost.Cost) -> str:
+    search = [r.row()["p50_ms"] for e, c, r in report.cells if e == "/search" and c == 1]
+    load = report.load.row()["rps"] if report.load else None
+    return (
+        cost.__doc__.split("\n\n", 1)[1]
+        + "\n"
+        + cost.render(costs, search[0] if search else None, load)
+    )
 
 
 def _scale_section(args: argparse.Namespace) -> str:

@@ -11,6 +11,7 @@ organisations, spelled out in French and English for the reader but indexed in F
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -130,6 +131,24 @@ def task_passage_id(doc_id: str, task_id: str, part: int | str) -> str:
     """Id of a task's passage: its overview (``part`` = OVERVIEW) or its ``part``-th (1-based)
     deliverable."""
     return f"{doc_id}:tache-{task_id}:{part}"
+
+
+def status_key(status: str | None) -> str | None:
+    """A deliverable's status without its date or note: "Terminé (septembre 2014)" ->
+    "Terminé" (what the status filter matches)."""
+    if not status:
+        return None
+    return status.split("(")[0].strip() or None
+
+
+def deliverable_statuses(tasks: Iterable[tuple[str, Task]]) -> dict[str, str]:
+    """Passage id of each deliverable -> its status key, from (doc id, task) records."""
+    return {
+        task_passage_id(doc_id, task.id, n): key
+        for doc_id, task in tasks
+        for n, d in enumerate(task.deliverables, start=1)
+        if (key := status_key(d.status))
+    }
 
 
 def task_passages(structure: Structure, tasks: list[Task], glossary: Glossary) -> list[Passage]:

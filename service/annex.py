@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.chunk import task_passage_id
+from indexer.chunk import status_key, task_passage_id
 from indexer.index import Index
 from indexer.models import Deliverable, Task
 from indexer.text import fold
@@ -27,13 +27,6 @@ class Row:
     @property
     def status(self) -> str | None:
         return status_key(self.deliverable.status)
-
-
-def status_key(status: str | None) -> str | None:
-    """The status without its date or note: "Terminé (septembre 2014)" -> "Terminé"."""
-    if not status:
-        return None
-    return status.split("(")[0].strip() or None
 
 
 def task_order(task_id: str) -> tuple[int, ...]:

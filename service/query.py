@@ -33,6 +33,8 @@ class Query:
     untranslated: str = ""  # the words that neither the terms nor the glossary translate
     counted: str = ""  # for "how many X": X, with its French for an English question
     vector: np.ndarray | None = field(default=None, repr=False)  # (dim,) once embedded
+    latent: np.ndarray | None = field(default=None, repr=False)  # (n_features,) latent terms
+    second: np.ndarray | None = field(default=None, repr=False)  # second encoder's (dim2,)
 
     @property
     def coverage_text(self) -> str:

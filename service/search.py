@@ -19,6 +19,7 @@ name it. Filters and top-k run inside the backend.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,7 +33,6 @@ from indexer.backends import (
     SENTENCES2,
     Filters,
     Ranking,
-    passage_payload,
 )
 from indexer.embed import Embedder, shared_embedder
 from indexer.index import Index
@@ -47,6 +47,9 @@ __all__ = ["ANCHORS", "ENGLISH", "Filters", "Hit", "Profile", "Searcher"]
 
 ANCHORS = "anchors"  # a second ranking of the lexical channel: the query's anchors alone
 ENGLISH = "english"  # an English question over the lexical_en channel (English field)
+# Threads for the latent-term passes, beside the request's own dense pass: more passes at once
+# than cores only queue inside the engine.
+_ENCODERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="latent-terms")
 
 
 @dataclass(frozen=True)
@@ -149,12 +152,25 @@ class Searcher:
     def batch_search(
         self, texts: list[str], k: int = 10, filters: Filters | None = None
     ) -> list[tuple[Query, list[Hit]]]:
-        """Search several queries with one embedding call."""
+        """Search several queries with one embedding call; the latent-term and second-encoder
+        passes of the queries that use them run meanwhile in other threads (the encoders
+        release the GIL)."""
         queries = [self.analyse(t) for t in texts]
         dense_texts = [q.dense_text if self.profile.analyse else q.text for q in queries]
+        pending = [
+            (
+                _ENCODERS.submit(self.embedder.sparse.encode_query, q.dense_text)
+                if (w := self.weights(q))[LATENT]
+                else None,
+                _ENCODERS.submit(self.second_vector, q) if w[SENTENCES2] else None,
+            )
+            for q in queries
+        ]
         vectors = self.embedder.embed_queries(dense_texts)
-        for query, vector in zip(queries, vectors, strict=True):
+        for query, vector, (latent, second) in zip(queries, vectors, pending, strict=True):
             query.vector = vector
+            query.latent = None if latent is None else latent.result()
+            query.second = None if second is None else second.result()
         return [
             (q, self._search_one(q, v, k, filters)) for q, v in zip(queries, vectors, strict=True)
         ]
@@ -189,17 +205,23 @@ class Searcher:
         asks = {
             DENSE: (DENSE, lambda: vector),
             SENTENCES: (SENTENCES, lambda: vector),
-            LATENT: (LATENT, lambda: self.embedder.sparse.encode_query(query.dense_text)),
+            LATENT: (LATENT, lambda: self._latent(query)),
             LEXICAL: (LEXICAL, lambda: query.text if raw else query.lexical_text),
             ANCHORS: (LEXICAL, lambda: " ".join(query.anchors)),
             ENGLISH: (LEXICAL_EN, lambda: query.text),
-            SENTENCES2: (SENTENCES2, lambda: self.second_vector(query)),
+            SENTENCES2: (SENTENCES2, lambda: _or(query.second, self.second_vector, query)),
         }
         return {
             name: self.backend.search(channel, make(), depth, filters)
             for name, (channel, make) in asks.items()
             if weights[name]
         }
+
+    def _latent(self, query: Query) -> np.ndarray:
+        """The (n_features,) latent-term vector of ``query``, encoded by batch_search."""
+        if query.latent is None:
+            query.latent = self.embedder.sparse.encode_query(query.dense_text)
+        return query.latent
 
     def second_vector(self, query: Query) -> np.ndarray:
         """The second encoder's (dim,) unit vector of the question's topic."""
@@ -227,10 +249,7 @@ class Searcher:
                     extra, why = boost(hit.passage, query, self.settings)
                     hit.score += extra
                     hit.matched += why
-        ranked = sorted(hits.values(), key=lambda h: -h.score)
-        if filters is not None and filters.status is not None:  # from the task records
-            ranked = [h for h in ranked if self.annex.status_of.get(h.passage.id) == filters.status]
-        return ranked[:k]
+        return sorted(hits.values(), key=lambda h: -h.score)[:k]
 
     def _structured_matches(self, query: Query, filters: Filters | None) -> list[Passage]:
         """Passages of the tasks named in the query (that ``filters`` accepts)."""
@@ -239,5 +258,11 @@ class Searcher:
             return []
         matches = [p for p in self.index.passages if p.task_id in wanted]
         if filters:
-            matches = [p for p in matches if filters.accepts(passage_payload(p))]
+            status = self.annex.status_of
+            matches = [p for p in matches if filters.accepts(p, status.get(p.id))]
         return matches
+
+
+def _or(value: np.ndarray | None, compute, query: Query) -> np.ndarray:
+    """``value`` when batch_search computed it, else ``compute(query)``."""
+    return compute(query) if value is None else value

@@ -26,6 +26,7 @@ from indexer.backends import (
     create_backend,
     passage_payload,
 )
+from indexer.chunk import deliverable_statuses
 from indexer.settings import IndexingSettings
 from indexer.text import tokenize
 from service.engine import Engine
@@ -43,6 +44,9 @@ FILTERS = [
     Filters(section="3"),
     Filters(task="2.13"),
     Filters(doc="plan-action-2014-2015", org="GRC"),
+    Filters(status="Continu"),
+    Filters(status="En cours", org="GRC"),
+    Filters(status="En suspens"),
 ]
 # backend as /health names it -> the settings that select it
 KINDS = {
@@ -56,8 +60,8 @@ def full_batch(engine: Engine) -> Batch:
     """Every point of the session index, with every channel, read through ``export``."""
     backend = engine.index.backend
     ids = backend.ids()
-    by_id = {p.id: p for p in engine.index.passages}
-    batch = Batch(ids, [passage_payload(by_id[i]) for i in ids])
+    by_id, status = {p.id: p for p in engine.index.passages}, statuses(engine)
+    batch = Batch(ids, [passage_payload(by_id[i], status.get(i)) for i in ids])
     for name, channel in backend.channels.items():
         batch.put(channel, backend.export(name)[1])
     return batch
@@ -121,7 +125,7 @@ def test_same_top_results_as_the_served_index(
     backend: Backend, engine: Engine, channel_queries, channel: str
 ) -> None:
     reference = engine.index.backend
-    payloads = {p.id: p for p in engine.index.passages}
+    passages, status = {p.id: p for p in engine.index.passages}, statuses(engine)
     for query in channel_queries:
         for filters in FILTERS:
             ids, scores = backend.search(channel, query[channel], 10, filters)
@@ -129,13 +133,22 @@ def test_same_top_results_as_the_served_index(
             assert_same_ranking(ids, scores, want_ids, want_scores)
             assert np.all(np.diff(scores) <= 1e-6), "best first"
             if filters:
-                assert all(filters.accepts(passage_payload(payloads[i])) for i in ids)
+                assert all(filters.accepts(passages[i], status.get(i)) for i in ids)
 
 
-def test_filters_are_applied_before_top_k(backend: Backend, channel_queries) -> None:
+def test_filters_are_applied_before_top_k(backend: Backend, channel_queries, engine) -> None:
     """A filtered search fills its k results from the accepted passages alone."""
     ids, _ = backend.search(DENSE, channel_queries[0][DENSE], 10, Filters(doc="atelier-2015"))
     assert len(ids) == 10 and all(i.startswith("atelier-2015:") for i in ids)
+    continuing = {i for i, s in statuses(engine).items() if s == "Continu"}
+    for channel in (DENSE, SENTENCES, LATENT, LEXICAL):
+        ids, _ = backend.search(channel, channel_queries[0][channel], 10, Filters(status="Continu"))
+        assert len(ids) == 10 and set(ids) <= continuing, channel
+
+
+def statuses(engine: Engine) -> dict[str, str]:
+    """Passage id -> its deliverable's status key, from the Annex A records."""
+    return deliverable_statuses(engine.index.tasks)
 
 
 def test_idf_of_tokens(backend: Backend, engine: Engine) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,19 @@ def test_e5_is_deterministic_and_uses_prefixes(embedder: Embedder) -> None:
     text = ["traite de personnes"]
     np.testing.assert_array_equal(embedder.embed_queries(text), embedder.embed_queries(text))
     assert not np.allclose(embedder.embed_queries(text), embedder.embed_passages(text))
+
+
+def test_e5_query_passes_in_parallel_threads_match_sequential(embedder: Embedder) -> None:
+    """A search encodes the dense and latent passes in two threads at once (one OpenMP
+    thread each); the vectors are those of a batch at the default thread count."""
+    batch = embedder.embed_queries(QUERIES)
+    latent = [embedder.sparse.encode_query(q) for q in QUERIES]
+    with ThreadPoolExecutor(4) as pool:
+        dense = list(pool.map(lambda q: embedder.embed_queries([q])[0], QUERIES * 2))
+        sparse = list(pool.map(embedder.sparse.encode_query, QUERIES * 2))
+    np.testing.assert_array_equal(np.stack(dense), np.concatenate([batch, batch]))
+    for got, expected in zip(sparse, latent * 2, strict=True):
+        np.testing.assert_array_equal(got, expected)
 
 
 def test_e5_is_cross_lingual(embedder: Embedder) -> None:

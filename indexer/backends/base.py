@@ -101,35 +101,35 @@ def default_channels(
     return channels
 
 
-UNCHECKED = object()  # Filters.accepts: the status is not checked
+FROM_PAYLOAD = object()  # Filters.accepts: the status is the payload's
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrict results; ``None`` fields do not filter."""
+    """Restrict results; ``None`` fields do not filter. Every field is in the payload of the
+    points (``passage_payload``), so the backends apply them all."""
 
     doc: str | None = None
     section: str | None = None  # section key prefix, e.g. "3-1" or "partie-ii"
     task: str | None = None
     org: str | None = None  # glossary code
     kind: str | None = None  # passage kind: "text", "footnote", "task", "task-overview"
-    # deliverable status key ("En suspens", ...): applied by the searcher from the task
-    # records, not by the backends (their payload has no status)
-    status: str | None = None
+    status: str | None = None  # a deliverable's status key ("En suspens", ...)
 
-    def accepts(self, item: Any, status: Any = UNCHECKED) -> bool:
+    def accepts(self, item: Any, status: Any = FROM_PAYLOAD) -> bool:
         """Whether ``item`` passes: a point's payload (see ``passage_payload``) or a
-        ``Passage``; ``status``, when given, is the status key of its deliverable (the
-        backends check every field but that one)."""
+        ``Passage`` (which has no status of its own: pass ``status``, the status key of its
+        deliverable, or None)."""
         payload = item if isinstance(item, dict) else passage_payload(item)
-        if status is not UNCHECKED and self.status is not None and status != self.status:
-            return False
+        if status is FROM_PAYLOAD:
+            status = payload.get("status")
         return (
             (self.doc is None or payload["doc"] == self.doc)
             and (self.section is None or payload["section"].startswith(self.section))
             and (self.task is None or payload["task"] == self.task)
             and (self.org is None or self.org in payload["organisations"])
             and (self.kind is None or payload["kind"] == self.kind)
+            and (self.status is None or status == self.status)
         )
 
     def __bool__(self) -> bool:
@@ -137,15 +137,17 @@ class Filters:
         return any(v is not None for v in fields)
 
 
-def passage_payload(passage: Any) -> dict[str, Any]:
+def passage_payload(passage: Any, status: str | None = None) -> dict[str, Any]:
     """What a backend stores beside a passage's vectors to filter on (``passage``: an
-    ``indexer.models.Passage``)."""
+    ``indexer.models.Passage``; ``status``: its deliverable's status key, see
+    ``indexer.chunk.deliverable_statuses``)."""
     return {
         "doc": passage.doc_id,
         "section": passage.section_key,
         "task": passage.task_id,
         "organisations": list(passage.organisations),
         "kind": passage.kind,
+        "status": status,
     }
 
 

@@ -26,7 +26,7 @@ from indexer.backends.base import Batch, Channel, ChannelKind, Filters
 from indexer.text.tokens import TOKENIZERS
 
 NAMESPACE = uuid.UUID("5f1e0c2a-9a57-4d4e-9d57-2b1a3c7e0f15")
-PAYLOAD_INDEXES = ("id", "doc", "sections", "task", "organisations", "kind")
+PAYLOAD_INDEXES = ("id", "doc", "sections", "task", "organisations", "kind", "status")
 STATS = "qdrant_bm25_stats.json"
 
 
@@ -59,6 +59,7 @@ def filter_conditions(filters: Filters | None) -> list[tuple[str, str]]:
         ("task", filters.task),
         ("organisations", filters.org),
         ("kind", filters.kind),
+        ("status", filters.status),
     ]
     return [(key, value) for key, value in pairs if value is not None]
 
