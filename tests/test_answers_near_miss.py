@@ -3,7 +3,6 @@ cross-validation folds of the answer tuner (questions sharing evidence stay toge
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from eval.questions import Evidence, Question
@@ -25,19 +24,6 @@ def test_countries_are_named_in_both_languages_by_their_french_name() -> None:
     assert places_named("en Colombie-Britannique") == {"Colombie-Britannique"}
     # first names are not countries
     assert places_named("Dominique et Maurice ont présenté") == frozenset()
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Combien de victimes le projet de l'OIM et de l'OSCE a-t-il permis d'identifier au Kenya ?",
-        "How many victims did the IOM and OSCE project identify in Kenya?",
-    ],
-)
-def test_a_country_the_reports_never_name_is_refused(client: TestClient, question: str) -> None:
-    # the reports give the project's count for Ukraine ("400 victimes"), never for Kenya
-    body = ask(client, question)
-    assert body["answered"] is False and body["short_answer"] is None
 
 
 def _spans(engine: Engine, question: str) -> list:
