@@ -5,8 +5,8 @@ from indexer.backends import BackendError
 from indexer.embed import EmbedderError
 from indexer.lexicon import GlossaryError
 from indexer.load import CorpusError
+from indexer.manifest import IndexError_
 from indexer.settings import SettingsError
-from indexer.store import IndexError_
 from indexer.table import AnnexParseError
 
 SETUP_ERRORS: tuple[type[Exception], ...] = (

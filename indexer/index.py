@@ -11,9 +11,9 @@ from typing import Any
 from indexer.backends import Backend, BackendUnavailableError, engine_of, open_backend
 from indexer.ingest import GLOSSARY_FILE, TERMS_FILE
 from indexer.lexicon import Glossary, GlossaryError, TermTranslator
+from indexer.manifest import IndexCorruptError, read_manifest, verify
 from indexer.models import Deliverable, Passage, Task
 from indexer.settings import IndexingSettings
-from indexer.store import IndexCorruptError, read_manifest, verify
 
 
 @dataclass
