@@ -47,9 +47,9 @@ __all__ = ["ANCHORS", "ENGLISH", "Filters", "Hit", "Profile", "Searcher"]
 
 ANCHORS = "anchors"  # a second ranking of the lexical channel: the query's anchors alone
 ENGLISH = "english"  # an English question over the lexical_en channel (English field)
-# Threads for the latent-term passes, beside the request's own dense pass: more passes at once
-# than cores only queue inside the engine.
-_ENCODERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="latent-terms")
+# Threads for the latent-term and second-encoder passes, beside the request's own dense pass:
+# more passes at once than cores only queue inside the engines.
+_ENCODERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="query-passes")
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ class Searcher:
             LEXICAL: (LEXICAL, lambda: query.text if raw else query.lexical_text),
             ANCHORS: (LEXICAL, lambda: " ".join(query.anchors)),
             ENGLISH: (LEXICAL_EN, lambda: query.text),
-            SENTENCES2: (SENTENCES2, lambda: _or(query.second, self.second_vector, query)),
+            SENTENCES2: (SENTENCES2, lambda: self._second(query)),
         }
         return {
             name: self.backend.search(channel, make(), depth, filters)
@@ -222,6 +222,12 @@ class Searcher:
         if query.latent is None:
             query.latent = self.embedder.sparse.encode_query(query.dense_text)
         return query.latent
+
+    def _second(self, query: Query) -> np.ndarray:
+        """The second encoder's vector of ``query``, encoded by batch_search."""
+        if query.second is None:
+            query.second = self.second_vector(query)
+        return query.second
 
     def second_vector(self, query: Query) -> np.ndarray:
         """The second encoder's (dim,) unit vector of the question's topic."""
@@ -261,8 +267,3 @@ class Searcher:
             status = self.annex.status_of
             matches = [p for p in matches if filters.accepts(p, status.get(p.id))]
         return matches
-
-
-def _or(value: np.ndarray | None, compute, query: Query) -> np.ndarray:
-    """``value`` when batch_search computed it, else ``compute(query)``."""
-    return compute(query) if value is None else value
