@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 
-from eval.qrels import derive_qrels
 from eval.questions import load_questions, select
 from eval.tune import fusion
 from eval.tune.base import CachingEmbedder
@@ -78,12 +77,7 @@ def main(argv: list[str] | None = None) -> None:
     dev = [q for q in select(load_questions(), "dev") if q.answerable]
     texts = {d.id: d.text for d in load_collection(settings.indexing.corpus_dir)}
     engine = load_engine(settings)
-    passages = engine.index.passages
-    qrels = derive_qrels(dev, passages, texts)
-    row = {p.id: i for i, p in enumerate(passages)}
-    relevant = np.zeros((len(dev), len(passages)), dtype=bool)
-    for q, question in enumerate(dev):
-        relevant[q, [row[pid] for pid in qrels[question.id]]] = True
+    relevant = fusion.relevance(dev, engine.index.passages, texts)
     probe_settings = settings.retrieval.model_copy(update=fusion.PROBE)
     searcher = Searcher(engine.index, CachingEmbedder(engine.searcher.embedder), probe_settings)
     p = fusion.probe(searcher, [q.question for q in dev], relevant, [q.language for q in dev])

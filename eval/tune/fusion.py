@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from eval.qrels import derive_qrels
+from eval.questions import Question
 from eval.tune.base import Context, Result
 from service.search import Searcher
 from service.settings import RetrievalSettings, Settings
@@ -181,14 +182,21 @@ def metrics(p: Probe, order: np.ndarray, rows: np.ndarray) -> tuple[int, int]:
     return int(rr.sum()), int(top[:, 0].sum())
 
 
+def relevance(questions: list[Question], passages: list, texts: dict[str, str]) -> np.ndarray:
+    """(len(questions), len(passages)) bool: the passages holding each question's evidence
+    (``eval.qrels``; ``texts``: doc_id -> raw corpus text)."""
+    qrels = derive_qrels(questions, passages, texts)
+    rows = {p.id: i for i, p in enumerate(passages)}
+    relevant = np.zeros((len(questions), len(passages)), dtype=bool)
+    for q, question in enumerate(questions):
+        relevant[q, [rows[pid] for pid in qrels[question.id]]] = True
+    return relevant
+
+
 def run(ctx: Context) -> Result:
     dev = [q for q in ctx.questions if q.answerable]
     engine = ctx.engine()
-    qrels = derive_qrels(dev, engine.index.passages, ctx.texts)
-    rows = {p.id: i for i, p in enumerate(engine.index.passages)}
-    relevant = np.zeros((len(dev), len(rows)), dtype=bool)
-    for q, question in enumerate(dev):
-        relevant[q, [rows[pid] for pid in qrels[question.id]]] = True
+    relevant = relevance(dev, engine.index.passages, ctx.texts)
     languages = [q.language for q in dev]
     probes = {
         c: probe(
