@@ -37,7 +37,6 @@ from qdrant_edge import (
     SparseVector,
     UpdateOperation,
 )
-from scipy import sparse
 
 from indexer.backends.base import (
     Backend,
@@ -52,12 +51,14 @@ from indexer.backends.base import (
 from indexer.backends.qdrant_points import (
     PAYLOAD_INDEXES,
     TermStats,
+    exported,
     filter_conditions,
     forget,
     load_stats,
     point_id,
     points,
     query_vector,
+    ranking,
     save_stats,
     vector_name,
 )
@@ -139,11 +140,7 @@ class EdgeBackend(Backend):
             with_payload=["id"],
             params=SearchParams(hnsw_ef=max(self._ef, k)),
         )
-        found = self._shard.query(request)
-        if spec.kind in (ChannelKind.SPARSE, ChannelKind.BM25):
-            found = [p for p in found if p.score > 0]
-        ids = np.array([p.payload["id"] for p in found], dtype=object)
-        return ids, np.array([p.score for p in found], dtype=np.float32)
+        return ranking(self._shard.query(request), spec)
 
     def idf(self, channel: str, tokens: Iterable[str]) -> dict[str, float]:
         return self._stats.get(channel, TermStats()).idf(list(tokens))
@@ -160,14 +157,7 @@ class EdgeBackend(Backend):
             raise BackendError("a qdrant backend keeps BM25 terms, not texts: export the texts")
         records = self._scroll(None, vectors=[vector_name(spec)])
         ids = [r.payload["id"] for r in records]
-        data = [r.vector[vector_name(spec)] for r in records]
-        if spec.kind == ChannelKind.DENSE:
-            return ids, np.asarray(data, dtype=np.float32).reshape(len(ids), spec.dim)
-        if spec.kind == ChannelKind.MULTI:
-            owners = np.repeat(np.arange(len(data)), [len(d) for d in data]).astype(np.int32)
-            return ids, (np.asarray(np.vstack(data), dtype=np.float32), owners)
-        rows = [(np.asarray(v.indices), np.asarray(v.values, np.float32)) for v in data]
-        return ids, _csr(rows)
+        return ids, exported(spec, [r.vector[vector_name(spec)] for r in records])
 
     def _scroll(
         self, where: Filter | None, with_bm25: bool = False, vectors: list[str] | None = None
@@ -244,11 +234,3 @@ def _filter(filters: Filters | None) -> Filter | None:
     if not pairs:
         return None
     return Filter(must=[FieldCondition(key, match=MatchValue(value)) for key, value in pairs])
-
-
-def _csr(rows: list[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_matrix:
-    width = max((int(i.max()) + 1 for i, _ in rows if len(i)), default=0)
-    indptr = np.concatenate([[0], np.cumsum([len(i) for i, _ in rows])])
-    indices = np.concatenate([i for i, _ in rows]) if rows else np.zeros(0, np.int64)
-    values = np.concatenate([v for _, v in rows]) if rows else np.zeros(0, np.float32)
-    return sparse.csr_matrix((values, indices, indptr), shape=(len(rows), width))

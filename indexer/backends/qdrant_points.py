@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
-from indexer.backends.base import Batch, Channel, ChannelKind, Filters
+from indexer.backends.base import Batch, Channel, ChannelKind, Filters, Ranking
 from indexer.text.tokens import TOKENIZERS
 
 NAMESPACE = uuid.UUID("5f1e0c2a-9a57-4d4e-9d57-2b1a3c7e0f15")
@@ -191,3 +192,28 @@ def _bm25_terms(tokens: list[str], avgdl: float, channel: Channel) -> tuple[list
     counts = Counter(token_index(t) for t in tokens)
     norm = channel.k1 * (1 - channel.b + channel.b * len(tokens) / avgdl)
     return list(counts), [tf / (tf + norm) for tf in counts.values()]
+
+
+def ranking(found: list[Any], channel: Channel) -> Ranking:
+    """An engine's scored points (``payload["id"]``, ``score``) as a Ranking; a sparse or
+    bm25 channel keeps the positive scores only (the backends' contract)."""
+    if channel.kind in (ChannelKind.SPARSE, ChannelKind.BM25):
+        found = [p for p in found if p.score > 0]
+    ids = np.array([p.payload["id"] for p in found], dtype=object)
+    return ids, np.array([p.score for p in found], dtype=np.float32)
+
+
+def exported(channel: Channel, data: list[Any]) -> Any:
+    """Stored vectors of ``channel``, one per point, shaped as in ``Batch``: dense (n, dim)
+    float32; multi (vectors (m, dim) float32, owners (m,) int32); sparse an (n, width) CSR
+    matrix (``data``: the engine's sparse vectors, with ``indices`` and ``values``)."""
+    if channel.kind == ChannelKind.DENSE:
+        return np.asarray(data, dtype=np.float32).reshape(len(data), channel.dim)
+    if channel.kind == ChannelKind.MULTI:
+        owners = np.repeat(np.arange(len(data)), [len(d) for d in data]).astype(np.int32)
+        return np.asarray(np.vstack(data), dtype=np.float32), owners
+    indptr = np.concatenate([[0], np.cumsum([len(v.indices) for v in data])])
+    indices = np.concatenate([np.asarray(v.indices, np.int64) for v in data] or [[]])
+    values = np.concatenate([np.asarray(v.values, np.float32) for v in data] or [[]])
+    width = int(indices.max()) + 1 if len(indices) else 0
+    return sparse.csr_matrix((values, indices, indptr), shape=(len(data), width))

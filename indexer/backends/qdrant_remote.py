@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 from qdrant_client import QdrantClient, models
-from scipy import sparse
 
 from indexer.backends.base import (
     Backend,
@@ -39,12 +38,14 @@ from indexer.backends.base import (
 from indexer.backends.qdrant_points import (
     PAYLOAD_INDEXES,
     TermStats,
+    exported,
     filter_conditions,
     forget,
     load_stats,
     point_id,
     points,
     query_vector,
+    ranking,
     save_stats,
     vector_name,
 )
@@ -210,10 +211,7 @@ class RemoteBackend(Backend):
             limit=k,
             with_payload=["id"],
         ).points
-        if spec.kind in (ChannelKind.SPARSE, ChannelKind.BM25):
-            found = [p for p in found if p.score > 0]
-        ids = np.array([p.payload["id"] for p in found], dtype=object)
-        return ids, np.array([p.score for p in found], dtype=np.float32)
+        return ranking(found, spec)
 
     def ping(self) -> None:
         """Raises BackendUnavailableError unless the engine answers for this collection."""
@@ -234,17 +232,8 @@ class RemoteBackend(Backend):
             raise BackendError("a qdrant backend keeps BM25 terms, not texts: export the texts")
         key = vector_name(spec)
         records = self._records(where=None, vectors=[key])
-        ids, data = [r.payload["id"] for r in records], [r.vector[key] for r in records]
-        if spec.kind == ChannelKind.DENSE:
-            return ids, np.asarray(data, dtype=np.float32).reshape(len(ids), spec.dim)
-        if spec.kind == ChannelKind.MULTI:
-            owners = np.repeat(np.arange(len(data)), [len(d) for d in data]).astype(np.int32)
-            return ids, (np.asarray(np.vstack(data), dtype=np.float32), owners)
-        indptr = np.concatenate([[0], np.cumsum([len(v.indices) for v in data])])
-        indices = np.concatenate([np.asarray(v.indices, np.int64) for v in data] or [[]])
-        values = np.concatenate([np.asarray(v.values, np.float32) for v in data] or [[]])
-        width = int(indices.max()) + 1 if len(indices) else 0
-        return ids, sparse.csr_matrix((values, indices, indptr), shape=(len(data), width))
+        ids = [r.payload["id"] for r in records]
+        return ids, exported(spec, [r.vector[key] for r in records])
 
     def vectors_of(self, channel: str, passage_id: str) -> np.ndarray:
         key = vector_name(self.channels[channel])
