@@ -15,7 +15,7 @@ from pathlib import Path
 from eval import parity
 from indexer.errors import SETUP_ERRORS
 
-from . import build, cost, scale, scale_report, service_bench
+from . import backend_service, build, cost, scale, scale_report, service_bench
 from .stats import table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,15 +69,26 @@ def _service_sections(args: argparse.Namespace) -> list[str]:
     sections.append(_section("2b. Cost of a query", _cost_text(report, costs)))
     sections.append(_section("3. Load test", service_bench.render_load(report)))
     print("3b. backends side by side", flush=True)
+    kinds = ["local", "qdrant"]
     with tempfile.TemporaryDirectory(prefix="traite-bench-parity-") as workdir:
-        rows = parity.run("dev", ["local", "qdrant"], Path(workdir))
+        rows = parity.run("dev", kinds, Path(workdir))
+        requests = 20 if args.quick else backend_service.REQUESTS
+        served = backend_service.bench_backends({k: Path(workdir) / k for k in kinds}, requests)
     intro = (
         "`python -m eval.parity --split dev --backends local,qdrant`: each backend built "
         "fresh from the corpus (embedding cache warm), the dev questions judged as "
         "`python -m eval` judges them, then the 20 bench questions searched in-process "
         "three times.\n\n"
     )
-    sections.append(_section("3b. Backends on the real corpus", intro + parity.render(rows, "dev")))
+    http = (
+        "\n\nThe same builds served over HTTP: a `python -m service` subprocess per backend "
+        f"(`TRAITE_BACKEND=local` / `qdrant`), both up at once, {requests} requests per "
+        "endpoint and backend at concurrency 1, alternating between the backends (the bench "
+        "questions in turn; `/search` k=10, `/ask` k=5). RSS: start = once healthy, before "
+        "any query; peak = over the warm-up and the runs.\n\n"
+    )
+    body = intro + parity.render(rows, "dev") + http + backend_service.render(served)
+    sections.append(_section("3b. Backends on the real corpus", body))
     return sections
 
 
