@@ -214,6 +214,11 @@ class Backend(Protocol):
         """Memory ``channel`` holds (vectors, graph links, posting lists), if known."""
         ...
 
+    def optimize(self) -> None:
+        """Build the engine's search indexes of what was flushed (Qdrant: HNSW and sparse
+        indexes of the appendable segment, otherwise searched by a full scan)."""
+        return None
+
     def publish(self) -> None:
         """Make this build the one readers of the engine see (a remote alias); after the
         build directory is published."""

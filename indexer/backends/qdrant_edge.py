@@ -117,6 +117,9 @@ class EdgeBackend(Backend):
         self._shard.flush()
         save_stats(self.directory, self._stats)
 
+    def optimize(self) -> None:
+        self._shard.optimize()
+
     def _retrieve(self, ids: list[str]) -> list[Any]:
         names = [vector_name(c) for c in self.channels.values() if c.kind == ChannelKind.BM25]
         found = []
