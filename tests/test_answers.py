@@ -233,3 +233,19 @@ def test_the_fitted_scorer_ranks_the_right_candidate_first_on_a_tiny_known_set()
     assert all(p.correct for p in pts if p.answerable)
     chosen = choose(curve(pts), target=0.0)
     assert chosen["accuracy"] == 1.0 and chosen["unanswerable_answered"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [("Which task is FINTRAC responsible for?", "FINTRAC"),
+     ("Quelle tâche relève du CANAFE ?", "CANAFE")],
+)  # fmt: skip
+def test_the_task_of_an_organisation_is_listed_from_the_records(
+    client: TestClient, engine: Engine, question: str, name: str
+) -> None:
+    """ "Which task" (one or several) of a department: the task ids of Annex A that name it."""
+    tasks = [task.id for _, task in engine.index.tasks if "CANAFE" in task.organisations]
+    body = ask(client, question)
+    assert body["answered"] is True and body["confidence"] == 1.0
+    assert body["short_answer"] == ", ".join(tasks) and name in body["answer"]
+    assert {c["task_id"] for c in body["citations"]} <= set(tasks)
