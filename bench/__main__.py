@@ -1,5 +1,5 @@
-"""``python -m bench [--out bench/results.md] [--quick] [--no-load] [--only scale]``: measure
-and report (``--only scale``: section 4 alone, printed; written only with ``--out``)."""
+"""``python -m bench [--out bench/results.md] [--quick] [--no-load] [--only backends|scale]``:
+measure and report (``--only``: section 3b or 4 alone, printed; written only with ``--out``)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from pathlib import Path
 from eval import parity
 from indexer.errors import SETUP_ERRORS
 
-from . import build, cost, scale, scale_report, service_bench
+from . import backend_service, build, cost, scale, scale_report, service_bench
 from .stats import table
 
 ROOT = Path(__file__).resolve().parents[1]
+APPENDIX = "\n## Appendix"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,18 +34,32 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     sections = [_header(args), _machine()]
-    if args.only != "scale":
+    if args.only is None:
         sections += _service_sections(args)
-    print("4. scale", flush=True)
-    sections.append(_scale_section(args))
+    if args.only in (None, "backends"):
+        print("3b. backends side by side", flush=True)
+        sections.append(_backends_section(args))
+    if args.only in (None, "scale"):
+        print("4. scale", flush=True)
+        sections.append(_scale_section(args))
     sections.append(f"Total benchmark time: {time.perf_counter() - started:.0f} s.\n")
     text = "\n".join(sections)
     out = args.out or (None if args.only else ROOT / "bench" / "results.md")
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        out.write_text(text + _appendices(out), encoding="utf-8")
     print(text)
     return 0
+
+
+def _appendices(path: Path) -> str:
+    """The hand-run appendices of the file ``path`` (from its first "## Appendix" heading
+    on), kept across runs: they say their own command and date."""
+    if not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(APPENDIX)
+    return "" if start < 0 else "\n" + text[start:]
 
 
 def _service_sections(args: argparse.Namespace) -> list[str]:
@@ -68,17 +83,31 @@ def _service_sections(args: argparse.Namespace) -> list[str]:
     sections.append(_latency_section(report))
     sections.append(_section("2b. Cost of a query", _cost_text(report, costs)))
     sections.append(_section("3. Load test", service_bench.render_load(report)))
-    print("3b. backends side by side", flush=True)
+    return sections
+
+
+def _backends_section(args: argparse.Namespace) -> str:
+    """Section 3b: parity of the backends, then each one served over HTTP."""
+    kinds = ["local", "qdrant"]
     with tempfile.TemporaryDirectory(prefix="traite-bench-parity-") as workdir:
-        rows = parity.run("dev", ["local", "qdrant"], Path(workdir))
+        rows = parity.run("dev", kinds, Path(workdir))
+        requests = 20 if args.quick else backend_service.REQUESTS
+        served = backend_service.bench_backends({k: Path(workdir) / k for k in kinds}, requests)
     intro = (
         "`python -m eval.parity --split dev --backends local,qdrant`: each backend built "
         "fresh from the corpus (embedding cache warm), the dev questions judged as "
         "`python -m eval` judges them, then the 20 bench questions searched in-process "
         "three times.\n\n"
     )
-    sections.append(_section("3b. Backends on the real corpus", intro + parity.render(rows, "dev")))
-    return sections
+    http = (
+        "\n\nThe same builds served over HTTP: a `python -m service` subprocess per backend "
+        f"(`TRAITE_BACKEND=local` / `qdrant`), both up at once, {requests} requests per "
+        "endpoint and backend at concurrency 1, alternating between the backends (the bench "
+        "questions in turn; `/search` k=10, `/ask` k=5). RSS: start = once healthy, before "
+        "any query; peak = over the warm-up and the runs.\n\n"
+    )
+    body = intro + parity.render(rows, "dev") + http + backend_service.render(served)
+    return _section("3b. Backends on the real corpus", body)
 
 
 def _cost_text(report: service_bench.ServiceReport, costs: cost.Cost) -> str:
@@ -110,7 +139,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--out", type=Path, default=None, help="default: bench/results.md, none with --only"
     )
-    parser.add_argument("--only", choices=["scale"], help="run one section (no HTTP service)")
+    parser.add_argument(
+        "--only", choices=["backends", "scale"], help="run one section (3b or 4) alone"
+    )
     parser.add_argument("--quick", action="store_true", help="fewer requests, no cold build")
     parser.add_argument(
         "--load",

@@ -14,6 +14,8 @@ Per-query latency is one query at a time, as the service searches (depth 100, li
 
 from __future__ import annotations
 
+import argparse
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,6 +52,7 @@ FLAT = 10**12  # an hnsw_threshold no collection reaches
 HNSW_THRESHOLD = IndexingSettings.model_fields["hnsw_threshold"].default  # vectors, per store
 EF_SEARCHES = (64, 128, 256, 512)
 MS = (HNSW_M, 48)
+CLI_CHANNELS = ("dense", "sentences", "lexical")
 
 
 @dataclass
@@ -214,9 +217,40 @@ def bench_scale(
 def _print(row: ScaleRow) -> None:
     config = "" if row.m is None else f" M={row.m} efSearch={row.ef_search}"
     recall = "" if row.recall_100 is None else f", recall@100 {row.recall_100:.3f}"
-    p50 = percentile_ms(row.latencies, 50)
+    if row.recall_10 is not None:
+        recall = f", recall@10 {row.recall_10:.3f}" + recall
+    memory = "" if row.memory_mb is None else f", {row.memory_mb:,.0f} MB"
+    p50, p95 = percentile_ms(row.latencies, 50), percentile_ms(row.latencies, 95)
     print(
         f"  {row.store}{config} n={row.passages:,}: build {row.build_s:.1f} s, "
-        f"p50 {p50:.2f} ms{recall}",
+        f"p50 {p50:.2f} ms, p95 {p95:.2f} ms{recall}{memory}",
         flush=True,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.scale N [QUERIES] [--channels dense,sentences,lexical]``: section 4's
+    benches of the chosen channels at one size (dense: the default M only), printed."""
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=main.__doc__)
+    parser.add_argument("passages", type=int)
+    parser.add_argument("queries", type=int, nargs="?", default=100)
+    parser.add_argument("--channels", default=",".join(CLI_CHANNELS))
+    args = parser.parse_args(argv)
+    chosen = [c.strip() for c in args.channels.split(",") if c.strip()]
+    if not chosen or any(c not in CLI_CHANNELS for c in chosen):
+        parser.error(f"--channels: a comma-separated list of {', '.join(CLI_CHANNELS)}")
+    root = Path(__file__).resolve().parents[1]
+    n = args.passages
+    if "lexical" in chosen:
+        _print(bench_lexical(n, args.queries, root / "corpus"))
+    if "dense" in chosen or "sentences" in chosen:
+        data = synthetic_vectors(real_vectors(root / "index"), n, args.queries)
+        for row in bench_dense(data, MS[:1]) if "dense" in chosen else []:
+            _print(row)
+        if "sentences" in chosen:
+            _print(bench_sentences(data))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,14 +1,20 @@
-"""``python -m bench.scale_edge N [QUERIES]``: the embedded Qdrant Edge backend on the synthetic
-collections of section 4 (``bench/scale.py``), for comparison with its local rows.
+"""``python -m bench.scale_edge N [QUERIES] [--channels dense,sentences,lexical]``: the embedded
+Qdrant Edge backend on the synthetic collections of section 4 (``bench/scale.py``), for
+comparison with its local rows.
 
-Dense: one ``dense`` channel (HNSW requested with ``hnsw_threshold`` 1), recall@10 and
-recall@100 against the exact flat top of the local backend. Lexical: one ``bm25`` channel
-over the same synthetic texts. Build = upserts in batches of 5,000 + flush; memory = the
-process's RSS growth while the shard is open. Printed, one line per channel.
+Per channel: the points are upserted in batches of 5,000 and flushed ("build"), as the indexer
+writes them; the shard then holds one appendable segment that Qdrant searches by a full scan
+(exact). ``Backend.optimize`` then builds its HNSW / sparse indexes ("optimize"), as a Qdrant
+server's optimizer would in the background. Queries are timed after each step. Recall@10 and
+recall@100 are against the local backend's exact results: the flat ``dense`` channel, the
+flat ``sentences`` channel (best sentence per passage), bm25s for ``lexical``. Memory: the
+process's RSS growth while the shard is open, and the shard's size on disk. Printed, one line
+per channel and step.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -26,6 +32,7 @@ from .synthetic import (
     SEED,
     corpus_words,
     real_vectors,
+    sentence_vectors,
     synthetic_queries,
     synthetic_texts,
     synthetic_vectors,
@@ -34,10 +41,25 @@ from .synthetic import (
 ROOT = Path(__file__).resolve().parents[1]
 STEP = 5_000
 PAYLOAD = {"doc": "d", "section": "s", "task": None, "organisations": [], "kind": "text"}
+CHANNELS = ("dense", "sentences", "lexical")
 
 
-def edge_row(channel: Channel, batch: Batch, queries, exact=None) -> str:
+def _exact(channel: Channel, batch: Batch, queries) -> list[np.ndarray]:
+    """The local backend's exact top ``DEPTH`` of each query (flat vectors, bm25s)."""
+    store, _ = scale.one_channel(channel, batch)
+    _, found = scale.timed(store, channel.name, queries)
+    store.close()
+    return found
+
+
+def _disk_mb(directory: Path) -> float:
+    return sum(p.stat().st_blocks * 512 for p in directory.rglob("*") if p.is_file()) / 2**20
+
+
+def edge_rows(channel: Channel, batch: Batch, queries, exact: list[np.ndarray]) -> list[str]:
+    """One line after the build (full scan) and one after ``optimize`` (indexed)."""
     process = psutil.Process()
+    lines = []
     with tempfile.TemporaryDirectory(prefix="traite-edge-") as workdir:
         rss = process.memory_info().rss
         started = time.perf_counter()
@@ -47,38 +69,60 @@ def edge_row(channel: Channel, batch: Batch, queries, exact=None) -> str:
             backend.upsert(batch.take(range(start, min(start + STEP, len(batch)))))
         backend.flush()
         build_s = time.perf_counter() - started
-        latencies, found = scale.timed(backend, channel.name, queries)
+        lines.append(_line(backend, channel, queries, exact, f"build {build_s:.1f} s"))
+        started = time.perf_counter()
+        backend.optimize()
+        optimize_s = time.perf_counter() - started
         memory = (process.memory_info().rss - rss) / 2**20
+        step = f"+ optimize {optimize_s:.1f} s"
+        lines.append(_line(backend, channel, queries, exact, step))
+        lines[-1] += f", RSS +{memory:.0f} MB, on disk {_disk_mb(Path(workdir)):.0f} MB"
         backend.close()
-    recall = ""
-    if exact is not None:
-        r10, r100 = scale.recall_at(10, exact, found), scale.recall_at(scale.DEPTH, exact, found)
-        recall = f", recall@10 {r10:.3f}, recall@100 {r100:.3f}"
-    return (
-        f"qdrant-edge {channel.name}, {len(batch):,} passages: build {build_s:.1f} s, "
-        f"p50 {percentile_ms(latencies, 50):.2f} ms, p95 {percentile_ms(latencies, 95):.2f} ms"
-        f"{recall}, RSS +{memory:.0f} MB"
+    for line in lines:
+        print(line, flush=True)
+    return lines
+
+
+def _line(backend, channel: Channel, queries, exact: list[np.ndarray], step: str) -> str:
+    latencies, found = scale.timed(backend, channel.name, queries)
+    r10, r100 = scale.recall_at(10, exact, found), scale.recall_at(scale.DEPTH, exact, found)
+    line = (
+        f"qdrant-edge {channel.name}, {len(backend):,} passages, {step}: "
+        f"p50 {percentile_ms(latencies, 50):.2f} ms, p95 {percentile_ms(latencies, 95):.2f} ms, "
+        f"recall@10 {r10:.3f}, recall@100 {r100:.3f}"
     )
+    return line
 
 
-def main(argv: list[str]) -> int:
-    n = int(argv[0])
-    n_queries = int(argv[1]) if len(argv) > 1 else 100
-    data = synthetic_vectors(real_vectors(ROOT / "index"), n, n_queries)
-    dense = Channel("dense", ChannelKind.DENSE, data.vectors.shape[1])
-    payloads = [PAYLOAD] * n
-    batch = Batch(scale.ids_of(n), payloads, dense={"dense": data.vectors})
-    flat, _ = scale.one_channel(dense, batch)
-    _, exact = scale.timed(flat, "dense", data.queries)
-    flat.close()
-    print(edge_row(dense, batch, data.queries, exact), flush=True)
-    rng = np.random.default_rng(SEED)
-    words = corpus_words(ROOT / "corpus")
-    texts, queries = synthetic_texts(rng, words, n), synthetic_queries(rng, words, n_queries)
-    lexical = Channel("lexical", ChannelKind.BM25, tokenizer="fr")
-    print(edge_row(lexical, Batch(scale.ids_of(n), payloads, texts={"lexical": texts}), queries))
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale_edge", description=__doc__)
+    parser.add_argument("passages", type=int)
+    parser.add_argument("queries", type=int, nargs="?", default=100)
+    parser.add_argument("--channels", default=",".join(CHANNELS))
+    args = parser.parse_args(argv)
+    chosen = [c.strip() for c in args.channels.split(",") if c.strip()]
+    if not chosen or any(c not in CHANNELS for c in chosen):
+        parser.error(f"--channels: a comma-separated list of {', '.join(CHANNELS)}")
+    n, ids, payloads = args.passages, scale.ids_of(args.passages), [PAYLOAD] * args.passages
+    data = synthetic_vectors(real_vectors(ROOT / "index"), n, args.queries)
+    dim = data.vectors.shape[1]
+    if "dense" in chosen:
+        dense = Channel("dense", ChannelKind.DENSE, dim)
+        batch = Batch(ids, payloads, dense={"dense": data.vectors})
+        edge_rows(dense, batch, data.queries, _exact(dense, batch, data.queries))
+    if "sentences" in chosen:
+        multi = Channel("sentences", ChannelKind.MULTI, dim)
+        batch = Batch(ids, payloads, multi={"sentences": sentence_vectors(data)})
+        edge_rows(multi, batch, data.queries, _exact(multi, batch, data.queries))
+    if "lexical" in chosen:
+        rng = np.random.default_rng(SEED)
+        words = corpus_words(ROOT / "corpus")
+        texts, queries = synthetic_texts(rng, words, n), synthetic_queries(rng, words, args.queries)
+        lexical = Channel("lexical", ChannelKind.BM25, tokenizer="fr")
+        batch = Batch(ids, payloads, texts={"lexical": texts})
+        edge_rows(lexical, batch, queries, _exact(lexical, batch, queries))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -26,10 +26,14 @@ def free_port() -> int:
 
 class ServiceProcess:
     """``with ServiceProcess(index_dir) as service:`` starts the service, waits for /health,
-    and terminates it on exit. ``service.base`` is its URL, ``service.pid`` its process id."""
+    and terminates it on exit. ``service.base`` is its URL, ``service.pid`` its process id.
+    The service gets no ``TRAITE_*`` variable of this process, only those of ``env``."""
 
-    def __init__(self, index_dir: Path, startup_timeout: float = 180.0) -> None:
+    def __init__(
+        self, index_dir: Path, startup_timeout: float = 180.0, env: dict[str, str] | None = None
+    ) -> None:
         self.index_dir = Path(index_dir)
+        self.env = env or {}
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         self.startup_timeout = startup_timeout
@@ -45,6 +49,7 @@ class ServiceProcess:
         command = [sys.executable, "-m", "service", "--host", HOST, "--port", str(self.port)]
         command += ["--index-dir", str(self.index_dir)]
         env = {k: v for k, v in os.environ.items() if not k.startswith("TRAITE_")}
+        env.update(self.env)
         self._process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self._stderr
         )

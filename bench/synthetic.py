@@ -44,6 +44,7 @@ TOPIC_PARENTS = 3
 NOISE = (0.12, 0.55)  # range of the relative noise norm, log-uniform
 SENTENCES_PER_PASSAGE = 4  # the real index: 1,018 sentences for 259 passages
 TOP1_SAMPLE = 1000
+CHUNK = 65_536  # rows of noisy vectors made at a time
 
 
 @dataclass
@@ -98,14 +99,23 @@ def topics(rng: np.random.Generator, real: np.ndarray, n: int) -> np.ndarray:
 
 def noisy_copies(rng: np.random.Generator, centres: np.ndarray, n: int) -> np.ndarray:
     """``n`` unit vectors: random rows of ``centres`` plus noise of relative norm in NOISE."""
-    picked = centres[rng.integers(0, len(centres), size=n)]
-    return _add_noise(rng, picked)
+    return _add_noise(rng, centres, rng.integers(0, len(centres), size=n))
 
 
-def _add_noise(rng: np.random.Generator, vectors: np.ndarray) -> np.ndarray:
-    scale = np.exp(rng.uniform(*np.log(NOISE), size=(len(vectors), 1))).astype(np.float32)
-    noise = rng.standard_normal(vectors.shape, dtype=np.float32) * (scale / np.sqrt(DIM))
-    return normalise(vectors + noise)
+def _add_noise(rng: np.random.Generator, source: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``source[rows]`` plus isotropic Gaussian noise of relative norm log-uniform in NOISE,
+    re-normalised: (len(rows), dim) float32. Made ``CHUNK`` rows at a time so that millions of
+    rows need no full-size temporaries; the generator's stream is consumed in row order, so
+    the values do not depend on ``CHUNK``."""
+    dim = source.shape[1]
+    scale = np.exp(rng.uniform(*np.log(NOISE), size=(len(rows), 1))).astype(np.float32)
+    scale /= np.float32(np.sqrt(dim))
+    out = np.empty((len(rows), dim), dtype=np.float32)
+    for start in range(0, len(rows), CHUNK):
+        part = slice(start, start + CHUNK)
+        noise = rng.standard_normal((len(rows[part]), dim), dtype=np.float32) * scale[part]
+        out[part] = normalise(source[rows[part]] + noise)
+    return out
 
 
 def synthetic_vectors(real: np.ndarray | None, n: int, n_queries: int) -> DenseData:
@@ -122,7 +132,7 @@ def sentence_vectors(data: DenseData) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(SEED)
     n = len(data.vectors)
     owners = np.repeat(np.arange(n, dtype=np.int32), SENTENCES_PER_PASSAGE)
-    return _add_noise(rng, np.repeat(data.vectors, SENTENCES_PER_PASSAGE, axis=0)), owners
+    return _add_noise(rng, data.vectors, owners), owners
 
 
 def top1_similarities(vectors: np.ndarray, chunk: int = 65_536) -> np.ndarray:

@@ -136,6 +136,18 @@ def test_same_top_results_as_the_served_index(
                 assert all(filters.accepts(passages[i], status.get(i)) for i in ids)
 
 
+def test_optimize_keeps_the_results(backend: Backend, engine: Engine, channel_queries) -> None:
+    """Building the engine's search indexes (Qdrant's HNSW and sparse indexes, which the
+    scale bench asks for) changes no result, filtered or not."""
+    backend.optimize()
+    for channel in (DENSE, SENTENCES, LATENT, LEXICAL):
+        for query in channel_queries:
+            for filters in (None, Filters(org="GRC"), Filters(status="En cours")):
+                ids, scores = backend.search(channel, query[channel], 10, filters)
+                want = engine.index.backend.search(channel, query[channel], 10, filters)
+                assert_same_ranking(ids, scores, *want)
+
+
 def test_filters_are_applied_before_top_k(backend: Backend, channel_queries, engine) -> None:
     """A filtered search fills its k results from the accepted passages alone."""
     ids, _ = backend.search(DENSE, channel_queries[0][DENSE], 10, Filters(doc="atelier-2015"))

@@ -41,13 +41,13 @@ from qdrant_edge import (
 from indexer.backends.base import (
     Backend,
     BackendError,
-    Batch,
     Channel,
     ChannelKind,
     Filters,
     Ranking,
     empty_ranking,
 )
+from indexer.backends.batch import Batch
 from indexer.backends.qdrant_points import (
     PAYLOAD_INDEXES,
     TermStats,
@@ -116,6 +116,9 @@ class EdgeBackend(Backend):
     def flush(self) -> None:
         self._shard.flush()
         save_stats(self.directory, self._stats)
+
+    def optimize(self) -> None:
+        self._shard.optimize()
 
     def _retrieve(self, ids: list[str]) -> list[Any]:
         names = [vector_name(c) for c in self.channels.values() if c.kind == ChannelKind.BM25]
