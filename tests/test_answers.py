@@ -153,10 +153,14 @@ def test_seed_task_question_names_every_responsible_organisation(
         # the reports give the IOM/OSCE project's count for Ukraine, never for Kenya
         "Combien de victimes le projet de l'OIM et de l'OSCE a-t-il permis d'identifier au Kenya ?",
         "How many victims did the IOM and OSCE project identify in Kenya?",
+        # the reports give no percentage at all: a count is no answer to one
+        "Quel pourcentage des permis de séjour temporaire ont été délivrés à des enfants ?",
+        "What percentage of the temporary resident permits went to children?",
     ],
 )
 def test_near_misses_are_refused(client: TestClient, question: str) -> None:
-    """Another year or another country than the reports give: no answer."""
+    """Another year or another country than the reports give, or a percentage where they
+    give a count: no answer."""
     body = ask(client, question)
     assert body["answered"] is False and body["short_answer"] is None
     assert body["answer_span"] is None and body["citations"]

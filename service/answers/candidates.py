@@ -152,8 +152,11 @@ def _joined(
 def _new(span: Span, question: Question) -> bool:
     """A span the question does not already give (its own year, its organisation), in
     dollars when an amount of money is asked and not in dollars when people or things are
-    counted ("how many teachers" is not answered by "8 millions $")."""
+    counted ("how many teachers" is not answered by "8 millions $"), and a percentage when
+    one is asked ("what percentage of victims" is not answered by "24 permis")."""
     if question.money != ("$" in span.unit) and (question.money or question.counted):
+        return False
+    if question.percent and "%" not in span.unit:
         return False
     text = fold(span.text)
     asked = fold(question.query.text)
