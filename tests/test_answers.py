@@ -82,6 +82,9 @@ def test_numbers_and_statuses_use_the_language_of_the_question() -> None:
         ("Qui a présenté le rapport ?", "person"),
         ("Who presented the findings?", "person"),
         ("Who is Michael Holmes?", "description"),
+        ("Selon le rapport, qui coordonne la stratégie ?", "person"),
+        ("Une victime qui témoigne peut-elle rester au Canada ?", "description"),
+        ("Can a worker who reports abuse keep the permit?", "description"),
         ("Quel ministère dirige le plan ?", "organisation"),
         ("Which agency leads the assessment?", "organisation"),
         ("Who is responsible for the training?", "organisation"),
@@ -150,10 +153,14 @@ def test_seed_task_question_names_every_responsible_organisation(
         # the reports give the IOM/OSCE project's count for Ukraine, never for Kenya
         "Combien de victimes le projet de l'OIM et de l'OSCE a-t-il permis d'identifier au Kenya ?",
         "How many victims did the IOM and OSCE project identify in Kenya?",
+        # the reports give no percentage at all: a count is no answer to one
+        "Quel pourcentage des permis de séjour temporaire ont été délivrés à des enfants ?",
+        "What percentage of the temporary resident permits went to children?",
     ],
 )
 def test_near_misses_are_refused(client: TestClient, question: str) -> None:
-    """Another year or another country than the reports give: no answer."""
+    """Another year or another country than the reports give, or a percentage where they
+    give a count: no answer."""
     body = ask(client, question)
     assert body["answered"] is False and body["short_answer"] is None
     assert body["answer_span"] is None and body["citations"]
@@ -233,3 +240,19 @@ def test_the_fitted_scorer_ranks_the_right_candidate_first_on_a_tiny_known_set()
     assert all(p.correct for p in pts if p.answerable)
     chosen = choose(curve(pts), target=0.0)
     assert chosen["accuracy"] == 1.0 and chosen["unanswerable_answered"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [("Which task is FINTRAC responsible for?", "FINTRAC"),
+     ("Quelle tâche relève du CANAFE ?", "CANAFE")],
+)  # fmt: skip
+def test_the_task_of_an_organisation_is_listed_from_the_records(
+    client: TestClient, engine: Engine, question: str, name: str
+) -> None:
+    """ "Which task" (one or several) of a department: the task ids of Annex A that name it."""
+    tasks = [task.id for _, task in engine.index.tasks if "CANAFE" in task.organisations]
+    body = ask(client, question)
+    assert body["answered"] is True and body["confidence"] == 1.0
+    assert body["short_answer"] == ", ".join(tasks) and name in body["answer"]
+    assert {c["task_id"] for c in body["citations"]} <= set(tasks)
