@@ -28,7 +28,7 @@ from service.answers.scorer import Scorer
 from service.engine import Engine, load_engine
 
 TARGET_UNANSWERED = 0.05  # share of unanswerable dev questions answered, at most
-C = 1.0  # inverse regularisation strength of the logistic regression
+C = 0.1  # inverse regularisation strength of the logistic regression
 FOLDS = 5
 REPEATS = 6  # assignments of the evidence groups to folds averaged by the nested estimate
 K = 5  # citations of an answer, as /ask

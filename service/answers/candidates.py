@@ -88,7 +88,8 @@ def _passage_candidates(
     sims = vectors @ vector
     result = [
         Candidate(rank, hit, x.text, x.start, x.start + len(x.text) if x.start >= 0 else -1,
-                  float(sim), False, spans[i], tokens=x.tokens, folded=x.folded, words=x.words)
+                  float(sim), False, spans[i], tokens=x.tokens, folded=x.folded, words=x.words,
+                  last_tokens=x.tokens)
         for i, (x, sim) in enumerate(zip(reading.sentences, sims, strict=True))
     ]  # fmt: skip
     for i in range(len(reading.sentences) - 1):
@@ -145,7 +146,7 @@ def _joined(
     return Candidate(
         rank, hit, text, start, end, sim, True, found,
         tokens=frozenset().union(*(x.tokens for x in chosen)),
-        folded=" ".join(x.folded for x in chosen), words=tuple(words),
+        folded=" ".join(x.folded for x in chosen), words=tuple(words), last_tokens=z.tokens,
     )  # fmt: skip
 
 

@@ -36,7 +36,12 @@ FEATURES = (
     "length",  # characters / 400, at most 1.5
     "english",
     "keyword",
+    "tail_novel",  # novel, of its last sentence alone: what a pair's second sentence adds
+    "fragment_desc",  # a description/list question, and a fragment (< 80 characters)
+    "intro_desc",  # a description/list question, and it ends on ":" (the items missing)
 )
+EXPLAINED = ("description", "list")  # answered by a sentence that explains, not a span
+FRAGMENT = 80  # characters: shorter is a heading or a name, not an explanation
 
 
 def _share(wanted: dict[str, float], tokens: set[str]) -> float:
@@ -47,6 +52,7 @@ def _share(wanted: dict[str, float], tokens: set[str]) -> float:
 def featurise(question: Question, hits: list[Hit], found: list[Candidate]) -> None:
     top_score = hits[0].score or 1.0
     typed = question.kind in TYPED
+    explained = question.kind in EXPLAINED
     anchors = question.anchors
     question_tokens = set(question.wanted) | set(tokenize(question.query.text))
     for c in found:
@@ -84,6 +90,9 @@ def featurise(question: Question, hits: list[Hit], found: list[Candidate]) -> No
             "length": min(len(c.text) / 400, 1.5),
             "english": float(question.query.language == "en"),
             "keyword": float(question.keyword),
+            "tail_novel": min(len(c.last_tokens - question_tokens) / 10, 1.5),
+            "fragment_desc": float(explained and len(c.text) < FRAGMENT),
+            "intro_desc": float(explained and c.text.rstrip().endswith(":")),
         }
         values["span_near"] = _nearness(c, question)
         c.features = np.asarray([values.get(f, 0.0) for f in FEATURES], dtype=np.float32)

@@ -52,6 +52,7 @@ class Candidate:
     tokens: frozenset[str] = frozenset()
     folded: str = ""  # accent-folded text
     words: tuple[tuple[int, str], ...] = ()  # (offset in text, token)
+    last_tokens: frozenset[str] = frozenset()  # of its last sentence (a pair's second one)
 
 
 def question_of(query: Query, kind: str, keyword: bool, searcher: Searcher) -> Question:
