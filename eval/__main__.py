@@ -96,11 +96,17 @@ def write_outputs(args: argparse.Namespace, results: dict[str, Any], qids: list[
     if args.chart:
         chart(results, qids, args.chart)
     if args.risk_chart and results["answers"]:
-        curves = {
-            split: risk.curve(risk.points(results, select_ids(results, qids, split)))
-            for split in sorted({results["questions"][q]["split"] for q in qids})
-        }
-        risk.chart(curves, args.risk_chart, results.get("answer_threshold"))
+        splits = sorted({results["questions"][q]["split"] for q in qids})
+        points = {
+            key: {split: risk.points(results, select_ids(results, qids, split), key)
+                  for split in splits}
+            for key in ("answers", "overlap_answers")
+        }  # fmt: skip
+        curves, before = (
+            {split: risk.curve(pts) for split, pts in points[key].items() if pts}
+            for key in ("answers", "overlap_answers")
+        )
+        risk.chart(curves, args.risk_chart, results.get("answer_threshold"), before)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         data = {**results, "summary": summarise(results, qids)}

@@ -88,18 +88,51 @@ def accuracy_by_table(results: dict[str, Any], qids: list[str], fields: tuple[st
 
 
 def risk_section(results: dict[str, Any], qids: list[str]) -> str:
-    """The risk–coverage table: what each confidence threshold would answer, per split."""
+    """The risk–coverage tables: before and after issue 16 in two numbers each, then what
+    each confidence threshold would answer, per split."""
+    splits = S.values_of(results, "split", qids)
     by_split = {
         split_label(split): risk.points(results, S.in_group(results, qids, "split", split))
-        for split in S.values_of(results, "split", qids)
+        for split in splits
     }
     header, rows = risk.table_rows(by_split, results.get("answer_threshold"))
     return (
         "## Answer risk–coverage (full system)\n\n"
-        "At each confidence threshold: the share of answerable questions answered (coverage), "
-        "the accuracy of those answers, and the share of unanswerable questions answered "
-        "(chart: `eval/risk_coverage.png`).\n\n" + table(header, rows)
+        "Before = the confidence of the answerer before issue 16 (IDF-weighted share of the "
+        "question's words in the best sentence of the top 3 passages, `eval/overlap.py`); "
+        "after = the answer model. Both over the same questions and hits (chart: "
+        "`eval/risk_coverage.png`, before dashed).\n\n"
+        + before_after_table(results, qids, splits)
+        + "\n\nAt each confidence threshold of the answer model: the share of answerable "
+        "questions answered (coverage), the accuracy of those answers, and the share of "
+        "unanswerable questions answered.\n\n" + table(header, rows)
     )
+
+
+def before_after_table(results: dict[str, Any], qids: list[str], splits: list[str]) -> str:
+    """Per split, before and after issue 16: coverage and accuracy at the best threshold
+    answering at most 5 % of the unanswerable questions, and accuracy at full coverage."""
+    rows = []
+    for split in splits:
+        ids = S.in_group(results, qids, "split", split)
+        for label, key in (("before #16", "overlap_answers"), ("after", "answers")):
+            pts = risk.points(results, ids, key)
+            if pts:
+                m = risk.summary(pts)
+                rows.append(
+                    [split_label(split), label, m["coverage_at_target"],
+                     m["accuracy_at_target"], m["unanswerable_at_target"],
+                     m["accuracy_full_coverage"]]
+                )  # fmt: skip
+    header = [
+        "split",
+        "answerer",
+        f"coverage at ≤{risk.TARGET:.0%} unans. answered",
+        "accuracy there",
+        "unans. answered there",
+        "accuracy at full coverage",
+    ]
+    return table(header, rows)
 
 
 def category_table(by_category: dict[str, dict[str, dict[str, Any]]]) -> str:

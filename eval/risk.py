@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+TARGET = 0.05  # share of unanswerable questions answered that the summary allows
+
 
 @dataclass(frozen=True)
 class Point:
@@ -36,12 +38,13 @@ def confidence_of(answer: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def points(results: dict[str, Any], qids: Iterable[str]) -> list[Point]:
-    """The points of ``qids`` from ``eval.run`` results (answers with ``confidence`` and
-    ``open_correct``)."""
+def points(results: dict[str, Any], qids: Iterable[str], key: str = "answers") -> list[Point]:
+    """The points of ``qids`` from ``eval.run`` results: ``results[key]`` holds per question
+    ``confidence`` and ``open_correct`` (``"answers"``: the answerer; ``"overlap_answers"``:
+    the confidence before issue 16, ``eval.overlap``)."""
     found = []
     for qid in qids:
-        answer = results["answers"].get(qid)
+        answer = results.get(key, {}).get(qid)
         if answer is None or "open_correct" not in answer:
             continue
         answerable = results["questions"][qid]["answerable"]
@@ -72,9 +75,37 @@ def curve(pts: list[Point], thresholds: Iterable[float] | None = None) -> list[d
     return rows
 
 
-def chart(curves: dict[str, list[dict[str, float]]], path: Path, shipped: float | None) -> None:
-    """Two panels per split: selective accuracy against coverage (the risk–coverage curve),
-    and coverage and unanswerable answered against the threshold."""
+def at_target(rows: list[dict[str, float]], target: float = TARGET) -> dict[str, float]:
+    """The row of ``curve`` with the largest coverage among those answering at most
+    ``target`` of the unanswerable questions (of equal coverage, the most accurate)."""
+    allowed = [r for r in rows if r["unanswerable_answered"] <= target + 1e-9]
+    return max(allowed, key=lambda r: (r["coverage"], r["accuracy"]))
+
+
+def summary(pts: list[Point], target: float = TARGET) -> dict[str, float]:
+    """What a curve buys, in two numbers each way: coverage and accuracy (over all
+    answerable questions) at the best threshold answering at most ``target`` of the
+    unanswerable questions, and the accuracy when every question gets its answer."""
+    rows = curve(pts)
+    best = at_target(rows, target)
+    full = min(rows, key=lambda r: r["threshold"])
+    return {
+        "coverage_at_target": best["coverage"],
+        "accuracy_at_target": best["accuracy"],
+        "unanswerable_at_target": best["unanswerable_answered"],
+        "accuracy_full_coverage": full["accuracy"],
+    }
+
+
+def chart(
+    curves: dict[str, list[dict[str, float]]],
+    path: Path,
+    shipped: float | None,
+    before: dict[str, list[dict[str, float]]] | None = None,
+) -> None:
+    """Two panels per split: selective accuracy against coverage (the risk–coverage curve,
+    with the ``before`` curves dashed: the confidence before issue 16), and coverage and
+    unanswerable answered against the threshold."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -82,11 +113,19 @@ def chart(curves: dict[str, list[dict[str, float]]], path: Path, shipped: float 
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
     for split, rows in curves.items():
-        left.plot(
+        drawn = left.plot(
             [r["coverage"] for r in rows], [r["selective_accuracy"] for r in rows], label=split
-        )
+        )[0]
         t = [r["threshold"] for r in rows]
         line = right.plot(t, [r["coverage"] for r in rows], label=f"{split}: coverage")[0]
+        if before and split in before:
+            left.plot(
+                [r["coverage"] for r in before[split]],
+                [r["selective_accuracy"] for r in before[split]],
+                linestyle="--",
+                color=drawn.get_color(),
+                label=f"{split}: before #16 (word overlap)",
+            )
         right.plot(
             t,
             [r["unanswerable_answered"] for r in rows],

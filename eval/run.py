@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any, TypeVar
 
+from eval import overlap
 from eval import qrels as qrels_mod
 from eval.metrics import answer_correct, judge_answer, retrieval_per_query
 from eval.questions import Question
@@ -95,6 +96,9 @@ def _evaluate(
         answers = clock.time(f"{name}: answer", system.answer, questions, ANSWER_K)
     if isinstance(system, FullSystem):
         opened = clock.time(f"{name}: open answers", system.open_answers, questions, answers)
+        results["overlap_answers"] = clock.time(
+            "before #16: word-overlap answers", overlap.answers, system.engine, questions, ANSWER_K
+        )
     judged = clock.time(f"{name}: qrels", qrels_mod.derive_qrels, questions, system.passages, texts)
     results["systems"][name] = _system_result(system, run, judged, questions, texts)
     if answers:

@@ -156,10 +156,10 @@ class Searcher:
         passes of the queries that use them run meanwhile in other threads (the encoders
         release the GIL)."""
         queries = [self.analyse(t) for t in texts]
-        dense_texts = [q.dense_text if self.profile.analyse else q.text for q in queries]
+        dense_texts = [self.encoded_text(q) for q in queries]
         pending = [
             (
-                _ENCODERS.submit(self.embedder.sparse.encode_query, q.dense_text)
+                _ENCODERS.submit(self.embedder.sparse.encode_query, self.encoded_text(q))
                 if (w := self.weights(q))[LATENT]
                 else None,
                 _ENCODERS.submit(self.second_vector, q) if w[SENTENCES2] else None,
@@ -174,6 +174,12 @@ class Searcher:
         return [
             (q, self._search_one(q, v, k, filters)) for q, v in zip(queries, vectors, strict=True)
         ]
+
+    def encoded_text(self, query: Query) -> str:
+        """What the e5 passes (dense and latent terms) read: the question with its French
+        expansions (``Query.dense_text``), or alone (raw profile, ``expand_dense`` off)."""
+        expand = self.profile.analyse and self.settings.expand_dense
+        return query.dense_text if expand else query.text
 
     def weights(self, query: Query) -> dict[str, float]:
         """The weight of each ranking for ``query`` (0: not searched)."""
@@ -220,7 +226,7 @@ class Searcher:
     def _latent(self, query: Query) -> np.ndarray:
         """The (n_features,) latent-term vector of ``query``, encoded by batch_search."""
         if query.latent is None:
-            query.latent = self.embedder.sparse.encode_query(query.dense_text)
+            query.latent = self.embedder.sparse.encode_query(self.encoded_text(query))
         return query.latent
 
     def _second(self, query: Query) -> np.ndarray:

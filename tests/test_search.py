@@ -6,7 +6,7 @@ import pytest
 
 from indexer.text import detect_language, tokenize
 from service.engine import Engine
-from service.search import Filters, Hit
+from service.search import Filters, Hit, Searcher
 
 
 def search(engine: Engine, text: str, k: int = 10, filters: Filters | None = None) -> list[Hit]:
@@ -151,6 +151,20 @@ def test_english_query_is_expanded_with_french_terms(engine: Engine) -> None:
     query = engine.searcher.analyse("temporary resident permits for trafficking victims")
     assert query.language == "en"
     assert any("permis de séjour temporaire" in e for e in query.expansions)
+
+
+def test_the_encoders_read_the_expansions_unless_turned_off(engine: Engine) -> None:
+    """TRAITE_EXPAND_DENSE=false: the e5 passes read the question alone (cheaper: a pass
+    costs about as much as its tokens), and the question still finds its passage."""
+    text = "How many temporary resident permits were issued to victims in 2014?"
+    query = engine.searcher.analyse(text)
+    assert engine.searcher.encoded_text(query).startswith(f"{text} (")
+    assert "permis de séjour temporaire" in engine.searcher.encoded_text(query)
+    alone = engine.searcher.settings.model_copy(update={"expand_dense": False})
+    plain = Searcher(engine.index, engine.searcher.embedder, alone)
+    assert plain.encoded_text(query) == text
+    hits = plain.search(text, 5)
+    assert any("34 permis de séjour temporaire" in h.passage.text for h in hits)
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ from indexer.backends.base import (
     Backend,
     BackendError,
     BackendUnavailableError,
-    Batch,
     Channel,
     ChannelKind,
     Filters,
@@ -18,6 +17,7 @@ from indexer.backends.base import (
     default_channels,
     passage_payload,
 )
+from indexer.backends.batch import Batch
 from indexer.backends.factory import (
     KINDS,
     backend_entry,

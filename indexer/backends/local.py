@@ -26,13 +26,13 @@ import numpy as np
 from indexer.backends.base import (
     Backend,
     BackendError,
-    Batch,
     Channel,
     ChannelKind,
     Filters,
     Ranking,
     empty_ranking,
 )
+from indexer.backends.batch import Batch
 from indexer.backends.stores import (
     HNSW_EF_SEARCH,
     HNSW_M,
@@ -93,7 +93,7 @@ class LocalBackend(Backend):
         # the data of every row; None when loaded (read back from the stores to change it)
         self._rows: Batch | None = Batch([], [])
         self._masks: dict[Filters, np.ndarray] = {}
-        self._ef_search: int | None = None
+        self._ef_search: int | None = None  # set by ``configure``; None: the index file's
 
     # --- writing --------------------------------------------------------------------------
 
@@ -236,7 +236,7 @@ class LocalBackend(Backend):
         mask = self._mask(filters) if filters else None
         if kind == ChannelKind.DENSE:
             depth = n if filters else k
-            scores, rows = store.search(np.asarray(query)[None, :], depth, self._ef)
+            scores, rows = store.search(np.asarray(query)[None, :], depth, self._ef_search)
             rows, scores = rows[0], scores[0]
             keep = rows >= 0 if mask is None else (rows >= 0) & mask[np.maximum(rows, 0)]
             rows, scores = rows[keep][:k], scores[keep][:k]
@@ -256,11 +256,6 @@ class LocalBackend(Backend):
             scores = full[rows]
         ids = np.array([self._ids[r] for r in rows], dtype=object)
         return ids, np.asarray(scores, dtype=np.float32)
-
-    @property
-    def _ef(self) -> int | None:
-        """efSearch set by ``configure``, else None: the one saved in the index file."""
-        return self._ef_search
 
     def _mask(self, filters: Filters) -> np.ndarray:
         """Which rows ``filters`` accepts: (n,) bool, cached per filter."""

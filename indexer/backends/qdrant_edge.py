@@ -41,13 +41,13 @@ from qdrant_edge import (
 from indexer.backends.base import (
     Backend,
     BackendError,
-    Batch,
     Channel,
     ChannelKind,
     Filters,
     Ranking,
     empty_ranking,
 )
+from indexer.backends.batch import Batch
 from indexer.backends.qdrant_points import (
     PAYLOAD_INDEXES,
     TermStats,

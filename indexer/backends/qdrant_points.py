@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from indexer.backends.base import Batch, Channel, ChannelKind, Filters, Ranking
+from indexer.backends.base import Channel, ChannelKind, Filters, Ranking
+from indexer.backends.batch import Batch
 from indexer.text.tokens import TOKENIZERS
 
 NAMESPACE = uuid.UUID("5f1e0c2a-9a57-4d4e-9d57-2b1a3c7e0f15")

@@ -28,13 +28,13 @@ from indexer.backends.base import (
     Backend,
     BackendError,
     BackendUnavailableError,
-    Batch,
     Channel,
     ChannelKind,
     Filters,
     Ranking,
     empty_ranking,
 )
+from indexer.backends.batch import Batch
 from indexer.backends.qdrant_points import (
     PAYLOAD_INDEXES,
     TermStats,

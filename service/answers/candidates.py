@@ -16,13 +16,15 @@ import numpy as np
 from indexer.lexicon import Glossary
 from indexer.text import fold
 from service.answers.features import FEATURES, featurise
-from service.answers.reading import NUMBER, read
+from service.answers.reading import NUMBER, Sentence, read
 from service.answers.records import Candidate, Question
 from service.answers.spans import Span, find_spans
 from service.search import Hit, Searcher
 
 LETTERS = re.compile(r"[^\W\d_]+")
 REQUIRED = ("number", "date", "person")  # no such span, no answer from the sentence
+BULLETS = ("-", "•", "–", "—")
+MAX_ITEMS = 8  # items of an enumeration joined to its intro ("… les résultats suivants :")
 
 
 def candidates(
@@ -90,27 +92,71 @@ def _passage_candidates(
         for i, (x, sim) in enumerate(zip(reading.sentences, sims, strict=True))
     ]  # fmt: skip
     for i in range(len(reading.sentences) - 1):
-        a, b = reading.sentences[i], reading.sentences[i + 1]
-        pair = vectors[i] + vectors[i + 1]
-        sim = float(pair @ vector / (np.linalg.norm(pair) or 1.0))
-        located = a.start >= 0 and b.start >= 0
-        text = passage.text[a.start : b.start + len(b.text)] if located else f"{a.text} {b.text}"
-        shift = (b.start - a.start) if located else len(a.text) + 1
-        moved = [replace(s, start=s.start + shift, end=s.end + shift) for s in spans[i + 1]]
-        start, end = (a.start, a.start + len(text)) if located else (-1, -1)
-        result.append(
-            Candidate(rank, hit, text, start, end, sim, True, spans[i] + moved,
-                      tokens=a.tokens | b.tokens, folded=f"{a.folded} {b.folded}",
-                      words=a.words + tuple((at + shift, w) for at, w in b.words))
-        )  # fmt: skip
+        last = i + 1
+        if reading.sentences[i].text.rstrip().endswith(":"):  # an enumeration: all its items
+            while (
+                last + 1 < len(reading.sentences)
+                and last - i < MAX_ITEMS
+                and _item(reading.sentences[last + 1].text)
+            ):
+                last += 1
+        result.append(_joined(rank, hit, reading.sentences, vectors, spans, i, last, vector))
+        if last > i + 1:  # and the intro with its first item alone
+            result.append(_joined(rank, hit, reading.sentences, vectors, spans, i, i + 1, vector))
     return result
+
+
+def _item(text: str) -> bool:
+    return text.lstrip()[:1] in BULLETS
+
+
+def _joined(
+    rank: int,
+    hit: Hit,
+    sentences: tuple[Sentence, ...],
+    vectors: np.ndarray,
+    spans: list[list[Span]],
+    first: int,
+    last: int,
+    vector: np.ndarray,
+) -> Candidate:
+    """Sentences ``first..last`` (consecutive, ``last > first``) as one candidate; vectors:
+    (n_sentences, dim), their sum normalised stands for the joined text."""
+    passage = hit.passage
+    chosen = sentences[first : last + 1]
+    joined = vectors[first : last + 1].sum(axis=0)
+    sim = float(joined @ vector / (np.linalg.norm(joined) or 1.0))
+    a, z = chosen[0], chosen[-1]
+    located = all(x.start >= 0 for x in chosen)
+    text = (
+        passage.text[a.start : z.start + len(z.text)]
+        if located
+        else " ".join(x.text for x in chosen)
+    )
+    found: list[Span] = []
+    words: list[tuple[int, str]] = []
+    shift = 0
+    for n, x in enumerate(chosen):
+        if n:
+            shift = (x.start - a.start) if located else shift + len(chosen[n - 1].text) + 1
+        found += [replace(s, start=s.start + shift, end=s.end + shift) for s in spans[first + n]]
+        words += [(at + shift, w) for at, w in x.words]
+    start, end = (a.start, a.start + len(text)) if located else (-1, -1)
+    return Candidate(
+        rank, hit, text, start, end, sim, True, found,
+        tokens=frozenset().union(*(x.tokens for x in chosen)),
+        folded=" ".join(x.folded for x in chosen), words=tuple(words),
+    )  # fmt: skip
 
 
 def _new(span: Span, question: Question) -> bool:
     """A span the question does not already give (its own year, its organisation), in
     dollars when an amount of money is asked and not in dollars when people or things are
-    counted ("how many teachers" is not answered by "8 millions $")."""
+    counted ("how many teachers" is not answered by "8 millions $"), and a percentage when
+    one is asked ("what percentage of victims" is not answered by "24 permis")."""
     if question.money != ("$" in span.unit) and (question.money or question.counted):
+        return False
+    if question.percent and "%" not in span.unit:
         return False
     text = fold(span.text)
     asked = fold(question.query.text)

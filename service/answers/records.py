@@ -19,6 +19,8 @@ MONEY = re.compile(
     r"fund\w*|spen[dt]|paid|pay|give|gave|money)\b"
 )
 
+PERCENT = re.compile(r"\b(?:pourcentage|percentage|percent|pour cent)\b|%")
+
 
 @dataclass
 class Question:
@@ -33,6 +35,7 @@ class Question:
     counted: set[str]
     money: bool  # an amount of money is asked
     places: frozenset[str]  # places the question names, by their French name
+    percent: bool = False  # a percentage is asked
 
 
 @dataclass
@@ -70,6 +73,7 @@ def question_of(query: Query, kind: str, keyword: bool, searcher: Searcher) -> Q
         set(tokenize(query.counted)),
         kind == "number" and MONEY.search(fold(query.text)) is not None,
         places_named(query.text) - {"Canada"},
+        kind == "number" and PERCENT.search(fold(query.text)) is not None,
     )
 
 

@@ -161,8 +161,9 @@ class AnnexA:
             for task in tasks
         )
         name = self._org_label(code, query.language)
+        ids = ", ".join(task.id for task in tasks)  # the short answer: what was asked
         return TaskAnswer(t("answers", "organisation_tasks", query.language, name=name,
-                            tasks=listed), hits, name)  # fmt: skip
+                            tasks=listed), hits, ids)  # fmt: skip
 
     def flagged(self, query: Query, k: int) -> TaskAnswer | None:
         on_hold = "on_hold" in query.intents

@@ -7,6 +7,13 @@ import re
 
 from indexer.text import fold
 
+# "qui"/"who" asks only at the start of the question or of a clause ("Selon l'atelier, qui
+# faudrait-il…", "à qui", "to whom"); after a noun it is a relative pronoun ("un patron qui
+# maltraite…", "Canadians who know…") and asks nothing.
+WHO = (
+    r"(?:^|[,:;]\s*)(?:(?:a|par|de|pour|avec|aupres de|to|by|from|with|for)\s+)?"
+    r"(?:qui|who|whom)\b"
+)
 # Checked in this order on the accent-folded, lower-cased question; the first match wins.
 RULES: tuple[tuple[str, str], ...] = (
     (
@@ -19,7 +26,7 @@ RULES: tuple[tuple[str, str], ...] = (
         r"\b(?:quel(?:le)?s? (?:ministere|organisme|organisation|agence|service|conseil|"
         r"instance|groupe|fonds|programme|organisations|organismes)|which (?:department|agency|"
         r"organi[sz]ations?|police service|body|group|fund|program(?:me)?|bodies)|what "
-        r"(?:organi[sz]ation|department|agency|fund|program(?:me)?)|(?:qui|who)\b.*\b(?:"
+        r"(?:organi[sz]ation|department|agency|fund|program(?:me)?)|" + WHO + r".*\b(?:"
         r"responsables?|responsible|en charge|in charge|charge de|chargee? de|dirige|leads?)\b)",
     ),
     (
@@ -40,7 +47,7 @@ RULES: tuple[tuple[str, str], ...] = (
         r"which city|which province|which country|which countries|which regions?|"
         r"what regions?|in which (?:city|province|country|region)|quelles? regions?)",
     ),
-    ("person", r"\b(?:qui|who|whom)\b"),
+    ("person", WHO),
     (
         "list",
         r"\b(?:quels sont|quelles sont|quels|quelles|which (?:two|three|four|five|six)|"
