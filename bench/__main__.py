@@ -78,10 +78,11 @@ def _service_sections(args: argparse.Namespace) -> list[str]:
             load_concurrency=args.load_concurrency,
             load_time_limit=args.load_time_limit,
         )
+        alone = service_bench.bench_search_alone(index_dir, 20 if args.quick else 100)
         print("2b. cost per query in-process", flush=True)
         costs = cost.measure(index_dir, rounds=2 if args.quick else 5)
     sections.append(_latency_section(report))
-    sections.append(_section("2b. Cost of a query", _cost_text(report, costs)))
+    sections.append(_section("2b. Cost of a query", _cost_text(report, costs, alone)))
     sections.append(_section("3. Load test", service_bench.render_load(report)))
     return sections
 
@@ -110,14 +111,11 @@ def _backends_section(args: argparse.Namespace) -> str:
     return _section("3b. Backends on the real corpus", body)
 
 
-def _cost_text(report: service_bench.ServiceReport, costs: cost.Cost) -> str:
+def _cost_text(report: service_bench.ServiceReport, costs: cost.Cost, alone) -> str:
     search = [r.row()["p50_ms"] for e, c, r in report.cells if e == "/search" and c == 1]
     load = report.load.row()["rps"] if report.load else None
-    return (
-        cost.__doc__.split("\n\n", 1)[1]
-        + "\n"
-        + cost.render(costs, search[0] if search else None, load)
-    )
+    http = (search[0] if search else None, alone.row()["p50_ms"] if alone.latencies else None)
+    return cost.__doc__.split("\n\n", 1)[1] + "\n" + cost.render(costs, *http, load)
 
 
 def _scale_section(args: argparse.Namespace) -> str:

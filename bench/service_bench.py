@@ -61,6 +61,16 @@ def bench_service(
     return report
 
 
+def bench_search_alone(index_dir: Path, requests: int) -> RunResult:
+    """``/search`` at concurrency 1 on a service whose encoder passes read the question
+    without its French expansions (``TRAITE_EXPAND_DENSE=false``)."""
+    with ServiceProcess(index_dir, env={"TRAITE_EXPAND_DENSE": "false"}) as service:
+        run_jobs(service.base, jobs_for(["/search"], WARMUP), 1)
+        result = run_jobs(service.base, jobs_for(["/search"], requests), 1)
+    _progress("/search c=1, TRAITE_EXPAND_DENSE=false", result)
+    return result
+
+
 def _progress(label: str, result: RunResult) -> None:
     row = result.row()
     print(

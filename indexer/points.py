@@ -96,6 +96,7 @@ def _fresh_backend(
     try:
         backend.upsert(batch)
         backend.flush()
+        backend.optimize()  # an embedded Qdrant shard is otherwise searched by full scan
     except BaseException:
         backend.discard()
         raise
@@ -154,6 +155,7 @@ def fill_backend(
         rows = [i for i, p in enumerate(batch.payloads) if p["doc"] in set(changed)]
         backend.upsert(batch.take(rows))
         backend.flush()
+        backend.optimize()
     finally:
         backend.close()
     return backend, {"upserted": len(rows), "deleted_documents": sorted(changed + removed)}

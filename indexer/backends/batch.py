@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from indexer.backends.base import Channel, ChannelKind
+from indexer.backends.channel import Channel, ChannelKind
 
 
 @dataclass
