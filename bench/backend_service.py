@@ -8,14 +8,13 @@ so a change of the machine's load during the run hits every backend alike.
 
 from __future__ import annotations
 
-import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from .latency import ENDPOINTS, RunResult, jobs_for, send
+from .latency import ENDPOINTS, RunResult, jobs_for, send, timed_send
 from .server import RssSampler, ServiceProcess
 from .service_bench import WARMUP, Memory
 from .stats import mb, num, table
@@ -60,13 +59,7 @@ def bench_backends(index_dirs: dict[str, Path], requests: int = REQUESTS) -> lis
 
 
 def _timed(client: httpx.Client, job, result: RunResult) -> None:
-    started = time.perf_counter()
-    try:
-        response = send(client, job)
-        error = None if response.status_code == 200 else str(response.status_code)
-    except httpx.HTTPError as exc:
-        error = type(exc).__name__
-    elapsed = time.perf_counter() - started
+    elapsed, error = timed_send(client, job)
     result.wall_s += elapsed
     if error is None:
         result.latencies.append(elapsed)

@@ -110,14 +110,19 @@ def run_jobs(base: str, jobs: list[Job], concurrency: int, time_limit: float | N
     return result
 
 
-def _record(result: RunResult, lock: threading.Lock, client: httpx.Client, job: Job) -> None:
+def timed_send(client: httpx.Client, job: Job) -> tuple[float, str | None]:
+    """Send ``job``: (seconds, None) on a 200, else (seconds, the status or the error)."""
     started = time.perf_counter()
     try:
         response = send(client, job)
         error = None if response.status_code == 200 else str(response.status_code)
     except httpx.HTTPError as exc:
         error = type(exc).__name__
-    elapsed = time.perf_counter() - started
+    return time.perf_counter() - started, error
+
+
+def _record(result: RunResult, lock: threading.Lock, client: httpx.Client, job: Job) -> None:
+    elapsed, error = timed_send(client, job)
     with lock:
         if error is None:
             result.latencies.append(elapsed)

@@ -228,17 +228,26 @@ def _print(row: ScaleRow) -> None:
     )
 
 
+def size_and_channels(
+    prog: str, description: str | None, channels: Sequence[str], argv: list[str] | None
+) -> tuple[argparse.Namespace, list[str]]:
+    """The command line ``N [QUERIES] [--channels a,b]`` of a scale bench: the parsed
+    arguments and the chosen channels (among ``channels``; exits with usage otherwise)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("passages", type=int)
+    parser.add_argument("queries", type=int, nargs="?", default=100)
+    parser.add_argument("--channels", default=",".join(channels))
+    args = parser.parse_args(argv)
+    chosen = [c.strip() for c in args.channels.split(",") if c.strip()]
+    if not chosen or any(c not in channels for c in chosen):
+        parser.error(f"--channels: a comma-separated list of {', '.join(channels)}")
+    return args, chosen
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m bench.scale N [QUERIES] [--channels dense,sentences,lexical]``: section 4's
     benches of the chosen channels at one size (dense: the default M only), printed."""
-    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=main.__doc__)
-    parser.add_argument("passages", type=int)
-    parser.add_argument("queries", type=int, nargs="?", default=100)
-    parser.add_argument("--channels", default=",".join(CLI_CHANNELS))
-    args = parser.parse_args(argv)
-    chosen = [c.strip() for c in args.channels.split(",") if c.strip()]
-    if not chosen or any(c not in CLI_CHANNELS for c in chosen):
-        parser.error(f"--channels: a comma-separated list of {', '.join(CLI_CHANNELS)}")
+    args, chosen = size_and_channels("python -m bench.scale", main.__doc__, CLI_CHANNELS, argv)
     root = Path(__file__).resolve().parents[1]
     n = args.passages
     if "lexical" in chosen:

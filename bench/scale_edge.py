@@ -14,7 +14,6 @@ per channel and step.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
@@ -95,14 +94,7 @@ def _line(backend, channel: Channel, queries, exact: list[np.ndarray], step: str
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.scale_edge", description=__doc__)
-    parser.add_argument("passages", type=int)
-    parser.add_argument("queries", type=int, nargs="?", default=100)
-    parser.add_argument("--channels", default=",".join(CHANNELS))
-    args = parser.parse_args(argv)
-    chosen = [c.strip() for c in args.channels.split(",") if c.strip()]
-    if not chosen or any(c not in CHANNELS for c in chosen):
-        parser.error(f"--channels: a comma-separated list of {', '.join(CHANNELS)}")
+    args, chosen = scale.size_and_channels("python -m bench.scale_edge", __doc__, CHANNELS, argv)
     n, ids, payloads = args.passages, scale.ids_of(args.passages), [PAYLOAD] * args.passages
     data = synthetic_vectors(real_vectors(ROOT / "index"), n, args.queries)
     dim = data.vectors.shape[1]
