@@ -159,12 +159,12 @@ class Searcher:
         dense_texts = [self.encoded_text(q) for q in queries]
         pending = [
             (
-                _ENCODERS.submit(self.embedder.sparse.encode_query, self.encoded_text(q))
+                _ENCODERS.submit(self.embedder.sparse.encode_query, text)
                 if (w := self.weights(q))[LATENT]
                 else None,
                 _ENCODERS.submit(self.second_vector, q) if w[SENTENCES2] else None,
             )
-            for q in queries
+            for q, text in zip(queries, dense_texts, strict=True)
         ]
         vectors = self.embedder.embed_queries(dense_texts)
         for query, vector, (latent, second) in zip(queries, vectors, pending, strict=True):
